@@ -1,0 +1,524 @@
+package cafe
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/worldcafe/worldcafe/protocol"
+)
+
+// timeUpSlack lets a timer that fires a hair before the deadline (clocks are
+// read at different moments) still end the round.
+const timeUpSlack = 50 * time.Millisecond
+
+// Decide checks cmd against s at time now and returns the events it causes,
+// numbered from s.Seq+1. It never changes s: the caller applies the events
+// after they are durable. A rejected command returns a *protocol.Error.
+func Decide(s *State, cmd Command, now time.Time) (Decision, error) {
+	d := decider{s: s, now: now}
+	if err := d.decide(cmd); err != nil {
+		return Decision{}, err
+	}
+	return Decision{Events: d.events, Duplicate: d.duplicate}, nil
+}
+
+type decider struct {
+	s         *State
+	now       time.Time
+	events    []protocol.Event
+	duplicate bool
+}
+
+func (d *decider) emit(typ string, data any) {
+	b, err := json.Marshal(data)
+	if err != nil {
+		// Every event type is a plain struct of strings, numbers and maps.
+		panic(fmt.Sprintf("cafe: encoding %s: %v", typ, err))
+	}
+	d.events = append(d.events, protocol.Event{
+		Seq:  d.s.Seq + uint64(len(d.events)) + 1,
+		At:   d.now.UnixMilli(),
+		Type: typ,
+		Data: b,
+	})
+}
+
+// roles lists who may send each command. System commands are issued by the
+// server only.
+var roles = map[string][]protocol.Role{
+	protocol.CmdCafeCreate:   {System.Role},
+	protocol.CmdJoin:         {System.Role},
+	protocol.CmdTimeUp:       {System.Role},
+	protocol.CmdNotePost:     {protocol.RoleAttendee, protocol.RoleHost},
+	protocol.CmdNoteEdit:     {protocol.RoleAttendee, protocol.RoleHost},
+	protocol.CmdNoteDelete:   {protocol.RoleAttendee, protocol.RoleHost},
+	protocol.CmdNoteHide:     {protocol.RoleFacilitator},
+	protocol.CmdNoteUnhide:   {protocol.RoleFacilitator},
+	protocol.CmdRoundStart:   {protocol.RoleFacilitator},
+	protocol.CmdRoundPause:   {protocol.RoleFacilitator},
+	protocol.CmdRoundResume:  {protocol.RoleFacilitator},
+	protocol.CmdRoundExtend:  {protocol.RoleFacilitator},
+	protocol.CmdRoundEnd:     {protocol.RoleFacilitator},
+	protocol.CmdHarvestStart: {protocol.RoleFacilitator},
+	protocol.CmdCafeClose:    {protocol.RoleFacilitator},
+	protocol.CmdBroadcast:    {protocol.RoleFacilitator},
+}
+
+func (d *decider) decide(cmd Command) error {
+	allowed, ok := roles[cmd.Type]
+	if !ok {
+		return protocol.Errorf(protocol.CodeUnknownType, "unknown command %q", cmd.Type)
+	}
+	permitted := false
+	for _, r := range allowed {
+		if r == cmd.Actor.Role {
+			permitted = true
+		}
+	}
+	if !permitted {
+		return protocol.Errorf(protocol.CodeForbidden, "a %s may not send %s", roleName(cmd.Actor.Role), cmd.Type)
+	}
+	if cmd.Type == protocol.CmdCafeCreate {
+		c, ok := cmd.Data.(Create)
+		if !ok {
+			return badData(cmd)
+		}
+		return d.create(c)
+	}
+	if !d.s.Exists() {
+		return protocol.Errorf(protocol.CodeNotFound, "this café does not exist")
+	}
+	if d.s.Phase == protocol.PhaseClosed {
+		return protocol.Errorf(protocol.CodeWrongPhase, "this café is closed")
+	}
+	if cmd.Actor.Role.Seated() {
+		if _, ok := d.s.Participants[cmd.Actor.ParticipantID]; !ok {
+			return protocol.Errorf(protocol.CodeUnauthorized, "unknown participant")
+		}
+	}
+
+	switch data := cmd.Data.(type) {
+	case Join:
+		return d.join(data)
+	case protocol.NotePost:
+		return d.notePost(cmd.Actor, data)
+	case protocol.NoteEdit:
+		return d.noteEdit(cmd.Actor, data)
+	case protocol.NoteRef:
+		switch cmd.Type {
+		case protocol.CmdNoteDelete:
+			return d.noteDelete(cmd.Actor, data)
+		case protocol.CmdNoteHide:
+			return d.noteHide(data, true)
+		case protocol.CmdNoteUnhide:
+			return d.noteHide(data, false)
+		}
+	case protocol.RoundExtend:
+		return d.roundExtend(data)
+	case protocol.Broadcast:
+		return d.broadcast(data)
+	case nil:
+		switch cmd.Type {
+		case protocol.CmdRoundStart:
+			return d.roundStart()
+		case protocol.CmdRoundPause:
+			return d.roundPause()
+		case protocol.CmdRoundResume:
+			return d.roundResume()
+		case protocol.CmdRoundEnd:
+			return d.roundEnd(true)
+		case protocol.CmdTimeUp:
+			return d.timeUp()
+		case protocol.CmdHarvestStart:
+			return d.harvestStart()
+		case protocol.CmdCafeClose:
+			d.emit(protocol.EvCafeClosed, protocol.CafeClosed{})
+			return nil
+		}
+	}
+	return badData(cmd)
+}
+
+func badData(cmd Command) error {
+	return protocol.Errorf(protocol.CodeInvalid, "%s does not take this data", cmd.Type)
+}
+
+func roleName(r protocol.Role) string {
+	if r == "" {
+		return "client without a role"
+	}
+	return string(r)
+}
+
+func (d *decider) create(c Create) error {
+	if d.s.Exists() {
+		return protocol.Errorf(protocol.CodeConflict, "this café already exists")
+	}
+	r := c.Request
+	title, err := cleanText("title", defaultString(r.Title, protocol.DefaultTitle), protocol.MaxTitleRunes, false, false)
+	if err != nil {
+		return err
+	}
+	questions := r.Questions
+	if len(questions) == 0 {
+		questions = protocol.DefaultQuestions
+	}
+	if len(questions) > protocol.MaxQuestions {
+		return protocol.Errorf(protocol.CodeInvalid, "a café has at most %d questions", protocol.MaxQuestions)
+	}
+	clean := make([]string, len(questions))
+	for i, q := range questions {
+		if clean[i], err = cleanText(fmt.Sprintf("question %d", i+1), q, protocol.MaxQuestionRunes, false, false); err != nil {
+			return err
+		}
+	}
+	tables := defaultInt(r.Tables, protocol.DefaultTables)
+	if tables < 1 || tables > protocol.MaxTables {
+		return protocol.Errorf(protocol.CodeInvalid, "tables must be between 1 and %d", protocol.MaxTables)
+	}
+	seats := defaultInt(r.Seats, protocol.DefaultSeats)
+	if seats < protocol.MinSeats || seats > protocol.MaxSeats {
+		return protocol.Errorf(protocol.CodeInvalid, "seats per table must be between %d and %d", protocol.MinSeats, protocol.MaxSeats)
+	}
+	secs := defaultInt(r.RoundSeconds, protocol.DefaultRoundSeconds)
+	if secs < protocol.MinRoundSeconds || secs > protocol.MaxRoundSeconds {
+		return protocol.Errorf(protocol.CodeInvalid, "round length must be between %d seconds and %d hours",
+			protocol.MinRoundSeconds, protocol.MaxRoundSeconds/3600)
+	}
+	if c.JoinCode == "" {
+		return protocol.Errorf(protocol.CodeInvalid, "join code is missing")
+	}
+	d.emit(protocol.EvCafeCreated, protocol.CafeCreated{
+		Cafe: d.s.ID, Title: title, Questions: clean, Tables: tables, Seats: seats,
+		RoundSeconds: secs, AutoAdvance: r.AutoAdvance, JoinCode: c.JoinCode,
+	})
+	return nil
+}
+
+func defaultString(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func defaultInt(n, def int) int {
+	if n == 0 {
+		return def
+	}
+	return n
+}
+
+func (d *decider) join(j Join) error {
+	if _, ok := d.s.Participants[j.ParticipantID]; ok || j.ParticipantID == "" {
+		return protocol.Errorf(protocol.CodeConflict, "participant id is taken")
+	}
+	if len(d.s.Participants) >= protocol.MaxParticipants {
+		return protocol.Errorf(protocol.CodeConflict, "this café is full (%d people)", protocol.MaxParticipants)
+	}
+	if d.s.Phase == protocol.PhaseHarvest {
+		return protocol.Errorf(protocol.CodeWrongPhase, "the conversations are over; this café is harvesting")
+	}
+	r := j.Request
+	if !protocol.ValidGroup(r.Group) {
+		return protocol.Errorf(protocol.CodeInvalid, "unknown stakeholder group %q", r.Group)
+	}
+	name := ""
+	if !r.Anonymous {
+		var err error
+		if name, err = cleanText("name", r.Name, protocol.MaxNameRunes, false, true); err != nil {
+			return err
+		}
+	}
+	role := protocol.RoleAttendee
+	var table int
+	if r.Host {
+		table = d.tableWithoutHost()
+		if table == 0 {
+			return protocol.Errorf(protocol.CodeConflict, "every table already has a host; please join as an attendee")
+		}
+		role = protocol.RoleHost
+	} else {
+		table = d.emptiestTable()
+	}
+	d.emit(protocol.EvParticipantJoined, protocol.ParticipantJoined{
+		ParticipantID: j.ParticipantID, Name: name, Group: r.Group, Role: role,
+		Anonymous: r.Anonymous, Table: table,
+	})
+	return nil
+}
+
+// seatOf returns where p sits for the current or coming round.
+func (d *decider) seatOf(p *Participant) int {
+	if t, ok := d.s.NextSeats[p.ID]; ok {
+		return t
+	}
+	return p.Table
+}
+
+func (d *decider) occupancy() (people []int, hosts []int) {
+	people = make([]int, d.s.Tables+1)
+	hosts = make([]int, d.s.Tables+1)
+	for _, p := range d.s.Participants {
+		t := d.seatOf(p)
+		if t < 1 || t > d.s.Tables {
+			continue
+		}
+		people[t]++
+		if p.Role == protocol.RoleHost {
+			hosts[t]++
+		}
+	}
+	return people, hosts
+}
+
+// emptiestTable is where a newcomer sits: the table with fewest people, the
+// lowest number on a tie. The rotation planner seats people between rounds;
+// this keeps tables balanced as people arrive.
+func (d *decider) emptiestTable() int {
+	people, _ := d.occupancy()
+	best := 1
+	for t := 2; t <= d.s.Tables; t++ {
+		if people[t] < people[best] {
+			best = t
+		}
+	}
+	return best
+}
+
+// tableWithoutHost is the emptiest table that has no host yet, or 0.
+func (d *decider) tableWithoutHost() int {
+	people, hosts := d.occupancy()
+	best := 0
+	for t := 1; t <= d.s.Tables; t++ {
+		if hosts[t] == 0 && (best == 0 || people[t] < people[best]) {
+			best = t
+		}
+	}
+	return best
+}
+
+func (d *decider) notePost(a Actor, p protocol.NotePost) error {
+	if err := validID("note_id", p.NoteID); err != nil {
+		return err
+	}
+	text, err := cleanText("note", p.Text, protocol.MaxNoteRunes, true, false)
+	if err != nil {
+		return err
+	}
+	if n, ok := d.s.Notes[p.NoteID]; ok {
+		// A resend of a note whose ack was lost is acknowledged again and
+		// changes nothing; anything else reusing the id is a conflict.
+		if n.Author == a.ParticipantID && !n.Deleted && (n.Text == text || n.EditedAt != 0) {
+			d.duplicate = true
+			return nil
+		}
+		return protocol.Errorf(protocol.CodeConflict, "note id %q is already used", p.NoteID)
+	}
+	if d.s.Phase != protocol.PhaseRound {
+		return protocol.Errorf(protocol.CodeWrongPhase, "notes can be posted only during a round")
+	}
+	author := d.s.Participants[a.ParticipantID]
+	d.emit(protocol.EvNotePosted, protocol.NotePosted{
+		NoteID: p.NoteID, Author: author.ID, Round: d.s.Round, Question: d.s.question(),
+		Table: author.Table, Text: text,
+	})
+	return nil
+}
+
+// ownNote finds a live note written by a.
+func (d *decider) ownNote(a Actor, id string) (*Note, error) {
+	if err := validID("note_id", id); err != nil {
+		return nil, err
+	}
+	n, ok := d.s.Notes[id]
+	if !ok || n.Deleted {
+		return nil, protocol.Errorf(protocol.CodeNotFound, "no note %q", id)
+	}
+	if n.Author != a.ParticipantID {
+		return nil, protocol.Errorf(protocol.CodeForbidden, "you can change only your own notes")
+	}
+	if d.s.Phase == protocol.PhaseHarvest {
+		return nil, protocol.Errorf(protocol.CodeWrongPhase, "notes cannot change during the harvest")
+	}
+	return n, nil
+}
+
+func (d *decider) noteEdit(a Actor, e protocol.NoteEdit) error {
+	n, err := d.ownNote(a, e.NoteID)
+	if err != nil {
+		return err
+	}
+	text, err := cleanText("note", e.Text, protocol.MaxNoteRunes, true, false)
+	if err != nil {
+		return err
+	}
+	if text == n.Text {
+		d.duplicate = true
+		return nil
+	}
+	d.emit(protocol.EvNoteEdited, protocol.NoteEdited{NoteID: n.ID, Text: text})
+	return nil
+}
+
+func (d *decider) noteDelete(a Actor, r protocol.NoteRef) error {
+	if n, ok := d.s.Notes[r.NoteID]; ok && n.Deleted && n.Author == a.ParticipantID {
+		d.duplicate = true // a resent delete
+		return nil
+	}
+	n, err := d.ownNote(a, r.NoteID)
+	if err != nil {
+		return err
+	}
+	d.emit(protocol.EvNoteDeleted, protocol.NoteDeleted{NoteID: n.ID})
+	return nil
+}
+
+func (d *decider) noteHide(r protocol.NoteRef, hide bool) error {
+	if err := validID("note_id", r.NoteID); err != nil {
+		return err
+	}
+	n, ok := d.s.Notes[r.NoteID]
+	if !ok || n.Deleted {
+		return protocol.Errorf(protocol.CodeNotFound, "no note %q", r.NoteID)
+	}
+	if n.Hidden == hide {
+		d.duplicate = true
+		return nil
+	}
+	if hide {
+		d.emit(protocol.EvNoteHidden, protocol.NoteHidden{NoteID: n.ID})
+	} else {
+		d.emit(protocol.EvNoteUnhidden, protocol.NoteUnhidden{NoteID: n.ID})
+	}
+	return nil
+}
+
+func (d *decider) roundStart() error {
+	next := d.s.Round + 1
+	switch {
+	case d.s.Phase != protocol.PhaseLobby && d.s.Phase != protocol.PhaseTownHall:
+		return protocol.Errorf(protocol.CodeWrongPhase, "a round can start only from the lobby or a town hall")
+	case next > d.s.Rounds():
+		return protocol.Errorf(protocol.CodeWrongPhase, "all %d rounds have been played; start the harvest", d.s.Rounds())
+	}
+	dur := time.Duration(d.s.RoundSeconds) * time.Second
+	d.emit(protocol.EvRoundStarted, protocol.RoundStarted{
+		Round: next, Question: next - 1,
+		Deadline:   d.now.Add(dur).UnixMilli(),
+		DurationMS: dur.Milliseconds(),
+	})
+	return nil
+}
+
+func (d *decider) inRound() error {
+	if d.s.Phase != protocol.PhaseRound {
+		return protocol.Errorf(protocol.CodeWrongPhase, "no round is on")
+	}
+	return nil
+}
+
+func (d *decider) roundPause() error {
+	if err := d.inRound(); err != nil {
+		return err
+	}
+	if d.s.Timer.State != protocol.TimerRunning {
+		return protocol.Errorf(protocol.CodeWrongPhase, "the clock is not running")
+	}
+	d.emit(protocol.EvRoundPaused, protocol.RoundPaused{Round: d.s.Round, RemainingMS: d.remaining()})
+	return nil
+}
+
+// remaining is what is left of the running round, never negative.
+func (d *decider) remaining() int64 {
+	return max(0, d.s.Timer.Deadline-d.now.UnixMilli())
+}
+
+func (d *decider) roundResume() error {
+	if err := d.inRound(); err != nil {
+		return err
+	}
+	if d.s.Timer.State != protocol.TimerPaused {
+		return protocol.Errorf(protocol.CodeWrongPhase, "the clock is not paused")
+	}
+	d.emit(protocol.EvRoundResumed, protocol.RoundResumed{
+		Round: d.s.Round, Deadline: d.now.UnixMilli() + d.s.Timer.RemainingMS,
+	})
+	return nil
+}
+
+func (d *decider) roundExtend(e protocol.RoundExtend) error {
+	if err := d.inRound(); err != nil {
+		return err
+	}
+	if e.Minutes < 1 || e.Minutes > protocol.MaxExtendMinutes {
+		return protocol.Errorf(protocol.CodeInvalid, "extend by 1 to %d minutes", protocol.MaxExtendMinutes)
+	}
+	add := (time.Duration(e.Minutes) * time.Minute).Milliseconds()
+	ev := protocol.RoundExtended{Round: d.s.Round, AddedMS: add}
+	switch d.s.Timer.State {
+	case protocol.TimerRunning:
+		ev.Deadline = d.s.Timer.Deadline + add
+	case protocol.TimerPaused:
+		ev.RemainingMS = d.s.Timer.RemainingMS + add
+	default: // time was up: the clock runs again from now
+		ev.Deadline = d.now.UnixMilli() + add
+	}
+	d.emit(protocol.EvRoundExtended, ev)
+	return nil
+}
+
+func (d *decider) timeUp() error {
+	deadline, ok := d.s.Deadline()
+	if !ok || d.now.Add(timeUpSlack).Before(deadline) {
+		// The timer that sent this was overtaken by a pause or an extension.
+		d.duplicate = true
+		return nil
+	}
+	d.emit(protocol.EvRoundTimeUp, protocol.RoundTimeUp{Round: d.s.Round})
+	if d.s.AutoAdvance {
+		d.endRound(false)
+	}
+	return nil
+}
+
+func (d *decider) roundEnd(early bool) error {
+	if err := d.inRound(); err != nil {
+		return err
+	}
+	d.endRound(early && d.s.Timer.State != protocol.TimerTimeUp)
+	return nil
+}
+
+// endRound closes the round and, if another follows, plans its seating so
+// phones can show "move to table N" during the town hall.
+func (d *decider) endRound(early bool) {
+	d.emit(protocol.EvRoundEnded, protocol.RoundEnded{Round: d.s.Round, Early: early})
+	if next := d.s.Round + 1; next <= d.s.Rounds() {
+		if seats := PlanRound(d.s, next); len(seats) > 0 {
+			d.emit(protocol.EvSeatingPlanned, protocol.SeatingPlanned{Round: next, Seats: seats})
+		}
+	}
+}
+
+func (d *decider) harvestStart() error {
+	if d.s.Phase != protocol.PhaseTownHall {
+		return protocol.Errorf(protocol.CodeWrongPhase, "the harvest starts from a town hall; end the round first")
+	}
+	d.emit(protocol.EvHarvestStarted, protocol.HarvestStarted{})
+	return nil
+}
+
+func (d *decider) broadcast(b protocol.Broadcast) error {
+	text, err := cleanText("broadcast", b.Text, protocol.MaxBroadcastRunes, false, true)
+	if err != nil {
+		return err
+	}
+	if text == d.s.Broadcast {
+		d.duplicate = true
+		return nil
+	}
+	d.emit(protocol.EvBroadcastSet, protocol.BroadcastSet{Text: text})
+	return nil
+}

@@ -1,0 +1,178 @@
+// Package cafe is the domain of worldcafe: a café's state and the rules that
+// change it. A café is a state machine driven by commands: Decide checks a
+// command against the state and returns the events it causes; Apply folds an
+// event into the state. The state is nothing but the fold of its events, so a
+// café can always be rebuilt from its log.
+//
+// The package is pure: no I/O, no goroutines, no clock of its own (the caller
+// passes "now"), no randomness (ids and codes come in with the commands). It
+// must never import the server or a store.
+package cafe
+
+import (
+	"slices"
+	"time"
+
+	"github.com/worldcafe/worldcafe/protocol"
+)
+
+// State is one café. Its exported fields are its snapshot form: the store
+// keeps State as JSON, and recovery is "newest snapshot, then Apply the tail".
+type State struct {
+	ID           string   `json:"id"`
+	Seq          uint64   `json:"seq"` // seq of the last applied event
+	Title        string   `json:"title"`
+	Questions    []string `json:"questions"`
+	Tables       int      `json:"tables"`
+	Seats        int      `json:"seats"`
+	RoundSeconds int      `json:"round_seconds"`
+	AutoAdvance  bool     `json:"auto_advance"`
+	JoinCode     string   `json:"join_code"`
+
+	Phase string `json:"phase"`
+	Round int    `json:"round"` // current round, or the last one played; 0 in the lobby
+	Timer Timer  `json:"timer"`
+
+	Broadcast    string                  `json:"broadcast,omitempty"`
+	Participants map[string]*Participant `json:"participants"`
+	Notes        map[string]*Note        `json:"notes"`
+	// NextSeats is the seating planned for round Round+1 while in a town hall.
+	NextSeats map[string]int `json:"next_seats,omitempty"`
+}
+
+// Timer is the clock of the current round. Times are Unix milliseconds so
+// that the state encodes and compares exactly.
+type Timer struct {
+	State       string `json:"state"`
+	Deadline    int64  `json:"deadline,omitempty"`
+	RemainingMS int64  `json:"remaining_ms,omitempty"`
+	DurationMS  int64  `json:"duration_ms,omitempty"`
+}
+
+// Participant is a person at the café.
+type Participant struct {
+	ID        string        `json:"id"`
+	Name      string        `json:"name,omitempty"`
+	Group     string        `json:"group,omitempty"`
+	Role      protocol.Role `json:"role"`
+	Anonymous bool          `json:"anonymous,omitempty"`
+	Table     int           `json:"table"` // where they sit now (or in the coming round)
+	JoinSeq   uint64        `json:"join_seq"`
+}
+
+// Note is a sticky note. Deleted notes stay in the state (without text) so
+// that their id can never be reused.
+type Note struct {
+	ID       string `json:"id"`
+	Seq      uint64 `json:"seq"`
+	Author   string `json:"author"`
+	Round    int    `json:"round"`
+	Question int    `json:"question"`
+	Table    int    `json:"table"`
+	Text     string `json:"text"`
+	At       int64  `json:"at"`
+	EditedAt int64  `json:"edited_at,omitempty"`
+	Hidden   bool   `json:"hidden,omitempty"`
+	Deleted  bool   `json:"deleted,omitempty"`
+}
+
+// New returns the empty state of a café that does not exist yet: the only
+// command it accepts is cafe.create.
+func New(id string) *State {
+	return &State{
+		ID:           id,
+		Participants: map[string]*Participant{},
+		Notes:        map[string]*Note{},
+	}
+}
+
+// Exists reports whether the café has been created.
+func (s *State) Exists() bool { return s.Seq > 0 }
+
+// Rounds is the number of rounds: one per question.
+func (s *State) Rounds() int { return len(s.Questions) }
+
+// Deadline returns the running round's deadline, and false when no timer is
+// running. The server arms its timer from it (also after a restart).
+func (s *State) Deadline() (time.Time, bool) {
+	if s.Phase != protocol.PhaseRound || s.Timer.State != protocol.TimerRunning {
+		return time.Time{}, false
+	}
+	return time.UnixMilli(s.Timer.Deadline), true
+}
+
+// LiveNotes returns the notes that are not deleted, in posting order.
+func (s *State) LiveNotes() []*Note {
+	out := make([]*Note, 0, len(s.Notes))
+	for _, n := range s.Notes {
+		if !n.Deleted {
+			out = append(out, n)
+		}
+	}
+	slices.SortFunc(out, func(a, b *Note) int { return cmpUint(a.Seq, b.Seq) })
+	return out
+}
+
+// People returns the participants in joining order.
+func (s *State) People() []*Participant {
+	out := make([]*Participant, 0, len(s.Participants))
+	for _, p := range s.Participants {
+		out = append(out, p)
+	}
+	slices.SortFunc(out, func(a, b *Participant) int { return cmpUint(a.JoinSeq, b.JoinSeq) })
+	return out
+}
+
+func cmpUint(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// View returns the snapshot that a client with role sees. Hidden notes keep
+// their text only for the facilitator; deleted notes are left out.
+func (s *State) View(role protocol.Role) protocol.Snapshot {
+	v := protocol.Snapshot{
+		Cafe: s.ID, Title: s.Title, Questions: s.Questions,
+		Tables: s.Tables, Seats: s.Seats, RoundSeconds: s.RoundSeconds,
+		AutoAdvance: s.AutoAdvance, JoinCode: s.JoinCode,
+		Phase: s.Phase, Round: s.Round, Question: s.question(),
+		Timer:     protocol.Timer(s.Timer),
+		Broadcast: s.Broadcast,
+		NextSeats: s.NextSeats,
+	}
+	people := s.People()
+	v.Participants = make([]protocol.Participant, len(people))
+	for i, p := range people {
+		v.Participants[i] = protocol.Participant{
+			ID: p.ID, Name: p.Name, Group: p.Group, Role: p.Role,
+			Anonymous: p.Anonymous, Table: p.Table,
+		}
+	}
+	notes := s.LiveNotes()
+	v.Notes = make([]protocol.Note, len(notes))
+	for i, n := range notes {
+		text := n.Text
+		if n.Hidden && role != protocol.RoleFacilitator {
+			text = ""
+		}
+		v.Notes[i] = protocol.Note{
+			ID: n.ID, Seq: n.Seq, Author: n.Author, Round: n.Round,
+			Question: n.Question, Table: n.Table, Text: text,
+			At: n.At, EditedAt: n.EditedAt, Hidden: n.Hidden,
+		}
+	}
+	return v
+}
+
+// question returns the 0-based question index of the current round.
+func (s *State) question() int {
+	if s.Round < 1 {
+		return 0
+	}
+	return s.Round - 1
+}

@@ -1,0 +1,68 @@
+package cafe
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/worldcafe/worldcafe/protocol"
+)
+
+// cleanText normalises user text: invalid UTF-8 is an error, line breaks
+// become \n (kept only if multiline), other control and format characters are
+// dropped, and surrounding space is trimmed. It returns an error when the
+// result is empty (unless allowEmpty) or longer than max runes.
+func cleanText(field, s string, max int, multiline, allowEmpty bool) (string, error) {
+	if !utf8.ValidString(s) {
+		return "", protocol.Errorf(protocol.CodeInvalid, "%s is not valid text", field)
+	}
+	// A quick bound before the work: 4 bytes per rune at most.
+	if len(s) > 4*max+64 {
+		return "", protocol.Errorf(protocol.CodeTooLarge, "%s is longer than %d characters", field, max)
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	for _, r := range s {
+		switch {
+		case r == '\n' || r == '\r':
+			if multiline {
+				b.WriteRune('\n')
+			} else {
+				b.WriteRune(' ')
+			}
+		case r == '\t':
+			b.WriteRune(' ')
+		case unicode.IsControl(r), unicode.Is(unicode.Cf, r) && r != '\u200d':
+			// Dropped: invisible characters that could spoof or break layouts
+			// (zero-width joiner stays, emoji need it).
+		default:
+			b.WriteRune(r)
+		}
+	}
+	out := strings.TrimSpace(b.String())
+	if out == "" && !allowEmpty {
+		return "", protocol.Errorf(protocol.CodeInvalid, "%s is empty", field)
+	}
+	if n := utf8.RuneCountInString(out); n > max {
+		return "", protocol.Errorf(protocol.CodeTooLarge, "%s is %d characters long; the limit is %d", field, n, max)
+	}
+	return out, nil
+}
+
+// validID checks a client-made id: 1 to MaxIDBytes of [A-Za-z0-9_-].
+func validID(field, id string) error {
+	if id == "" {
+		return protocol.Errorf(protocol.CodeInvalid, "%s is missing", field)
+	}
+	if len(id) > protocol.MaxIDBytes {
+		return protocol.Errorf(protocol.CodeInvalid, "%s is longer than %d characters", field, protocol.MaxIDBytes)
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return protocol.Errorf(protocol.CodeInvalid, "%s may use only letters, digits, - and _", field)
+		}
+	}
+	return nil
+}

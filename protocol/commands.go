@@ -1,0 +1,86 @@
+package protocol
+
+// Command names (client → server). Each is sent as an Envelope with a
+// client-made ID; the server answers with an ack or an error carrying the same
+// ID. The table in README.md says which roles may send each one.
+const (
+	CmdNotePost     = "note.post"
+	CmdNoteEdit     = "note.edit"
+	CmdNoteDelete   = "note.delete"
+	CmdNoteHide     = "note.hide"
+	CmdNoteUnhide   = "note.unhide"
+	CmdRoundStart   = "round.start"
+	CmdRoundPause   = "round.pause"
+	CmdRoundResume  = "round.resume"
+	CmdRoundExtend  = "round.extend"
+	CmdRoundEnd     = "round.end"
+	CmdHarvestStart = "harvest.start"
+	CmdCafeClose    = "cafe.close"
+	CmdBroadcast    = "broadcast.set"
+)
+
+// Commands that only the server issues to a café (from the HTTP API or its own
+// timers). A client that sends one gets CodeUnknownType.
+const (
+	CmdCafeCreate = "cafe.create"
+	CmdJoin       = "participant.join"
+	CmdTimeUp     = "round.timeup"
+)
+
+// ClientCommands is the set of command names a WebSocket client may send.
+var ClientCommands = map[string]bool{
+	CmdNotePost: true, CmdNoteEdit: true, CmdNoteDelete: true,
+	CmdNoteHide: true, CmdNoteUnhide: true,
+	CmdRoundStart: true, CmdRoundPause: true, CmdRoundResume: true,
+	CmdRoundExtend: true, CmdRoundEnd: true,
+	CmdHarvestStart: true, CmdCafeClose: true, CmdBroadcast: true,
+}
+
+// CreateCafe is the body of POST /api/cafes and the data of cafe.create.
+// Zero values take the defaults in limits.go.
+type CreateCafe struct {
+	Title        string   `json:"title"`
+	Questions    []string `json:"questions"`
+	Tables       int      `json:"tables"`
+	Seats        int      `json:"seats"`
+	RoundSeconds int      `json:"round_seconds"`
+	AutoAdvance  bool     `json:"auto_advance"`
+}
+
+// Join is the body of POST /api/join (with Code) and the data of
+// participant.join (the server fills in the rest).
+type Join struct {
+	Code      string `json:"code,omitempty"`
+	Name      string `json:"name,omitempty"`
+	Group     string `json:"group,omitempty"`
+	Anonymous bool   `json:"anonymous,omitempty"`
+	Host      bool   `json:"host,omitempty"` // asks to host a table (stay while others travel)
+}
+
+// NotePost is the data of note.post. NoteID is made by the client (a UUID is
+// a good choice) so that a resend after a lost ack is recognised.
+type NotePost struct {
+	NoteID string `json:"note_id"`
+	Text   string `json:"text"`
+}
+
+// NoteEdit is the data of note.edit.
+type NoteEdit struct {
+	NoteID string `json:"note_id"`
+	Text   string `json:"text"`
+}
+
+// NoteRef is the data of note.delete, note.hide and note.unhide.
+type NoteRef struct {
+	NoteID string `json:"note_id"`
+}
+
+// RoundExtend is the data of round.extend.
+type RoundExtend struct {
+	Minutes int `json:"minutes"`
+}
+
+// Broadcast is the data of broadcast.set; an empty text clears the line.
+type Broadcast struct {
+	Text string `json:"text"`
+}

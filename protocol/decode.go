@@ -1,0 +1,125 @@
+package protocol
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+)
+
+// DecodeEnvelope parses one frame from a client. It rejects frames above
+// MaxFrameBytes, anything that is not a single JSON object of the envelope's
+// shape, and other versions. The returned error is always an *Error.
+func DecodeEnvelope(b []byte) (*Envelope, error) {
+	if len(b) > MaxFrameBytes {
+		return nil, Errorf(CodeTooLarge, "frame is larger than %d bytes", MaxFrameBytes)
+	}
+	var env Envelope
+	if err := strictUnmarshal(b, &env); err != nil {
+		return nil, Errorf(CodeMalformed, "frame is not a valid JSON envelope")
+	}
+	if env.V != Version {
+		return nil, Errorf(CodeBadVersion, "protocol version %d is not supported; this server speaks %d", env.V, Version)
+	}
+	if env.Type == "" {
+		return nil, Errorf(CodeMalformed, "frame has no type")
+	}
+	if len(env.ID) > MaxIDBytes {
+		return nil, Errorf(CodeInvalid, "id is longer than %d bytes", MaxIDBytes)
+	}
+	return &env, nil
+}
+
+// DecodeHello parses the data of a hello frame.
+func DecodeHello(env *Envelope) (Hello, error) {
+	var h Hello
+	if env.Type != TypeHello {
+		return h, Errorf(CodeMalformed, "the first frame must be a hello")
+	}
+	if err := strictUnmarshal(env.Data, &h); err != nil {
+		return h, Errorf(CodeMalformed, "hello data is not valid")
+	}
+	if h.Token == "" {
+		return h, Errorf(CodeUnauthorized, "hello has no token")
+	}
+	if h.Cafe == "" {
+		return h, Errorf(CodeInvalid, "hello names no café")
+	}
+	return h, nil
+}
+
+// DecodeCommand returns the typed data of a client command: one of NotePost,
+// NoteEdit, NoteRef, RoundExtend, Broadcast, or nil for commands without data.
+// Unknown fields are rejected so that typos fail loudly.
+func DecodeCommand(env *Envelope) (any, error) {
+	if !ClientCommands[env.Type] {
+		return nil, Errorf(CodeUnknownType, "unknown command %q", env.Type)
+	}
+	switch env.Type {
+	case CmdNotePost:
+		return decodeData[NotePost](env)
+	case CmdNoteEdit:
+		return decodeData[NoteEdit](env)
+	case CmdNoteDelete, CmdNoteHide, CmdNoteUnhide:
+		return decodeData[NoteRef](env)
+	case CmdRoundExtend:
+		return decodeData[RoundExtend](env)
+	case CmdBroadcast:
+		return decodeData[Broadcast](env)
+	}
+	// The rest take no data; tolerate {} and null.
+	if d := bytes.TrimSpace(env.Data); len(d) > 0 && !bytes.Equal(d, []byte("{}")) && !bytes.Equal(d, []byte("null")) {
+		return nil, Errorf(CodeInvalid, "%s takes no data", env.Type)
+	}
+	return nil, nil
+}
+
+func decodeData[T any](env *Envelope) (any, error) {
+	var v T
+	if len(env.Data) == 0 {
+		return nil, Errorf(CodeInvalid, "%s needs data", env.Type)
+	}
+	if err := strictUnmarshal(env.Data, &v); err != nil {
+		return nil, Errorf(CodeInvalid, "%s data is not valid", env.Type)
+	}
+	return v, nil
+}
+
+// strictUnmarshal decodes exactly one JSON value into v, rejecting unknown
+// fields and trailing data.
+func strictUnmarshal(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return errors.New("trailing data")
+	}
+	return nil
+}
+
+// Marshal encodes an envelope; it cannot fail for envelopes built from this
+// package's types.
+func Marshal(env Envelope) []byte {
+	env.V = Version
+	b, err := json.Marshal(env)
+	if err != nil {
+		panic("protocol: encoding envelope: " + err.Error())
+	}
+	return b
+}
+
+// EncodeEvent returns the frame of an event: encoded once, sent to everyone.
+func EncodeEvent(ev Event) []byte {
+	return Marshal(Envelope{Type: ev.Type, Seq: ev.Seq, At: ev.At, Data: ev.Data})
+}
+
+// EncodeData encodes a data struct for an envelope.
+func EncodeData(v any) json.RawMessage {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic("protocol: encoding data: " + err.Error())
+	}
+	return b
+}

@@ -1,0 +1,74 @@
+package protocol
+
+// Phases of a café, in the order a facilitator moves through them:
+// lobby → round 1 → town hall 1 → round 2 → … → harvest → closed.
+const (
+	PhaseLobby    = "lobby"
+	PhaseRound    = "round"
+	PhaseTownHall = "townhall"
+	PhaseHarvest  = "harvest"
+	PhaseClosed   = "closed"
+)
+
+// Timer states of the current round.
+const (
+	TimerIdle    = "idle"    // no round is running
+	TimerRunning = "running" // counting down to Deadline
+	TimerPaused  = "paused"  // stopped with RemainingMS left
+	TimerTimeUp  = "timeup"  // reached zero; the facilitator ends the round
+)
+
+// Snapshot is the data of a snapshot frame: the whole café as one role may
+// see it at Seq. Notes that the facilitator hid are listed with Hidden set
+// and, for every role but the facilitator, an empty text.
+type Snapshot struct {
+	Cafe         string         `json:"cafe"`
+	Title        string         `json:"title"`
+	Questions    []string       `json:"questions"`
+	Tables       int            `json:"tables"`
+	Seats        int            `json:"seats"`
+	RoundSeconds int            `json:"round_seconds"`
+	AutoAdvance  bool           `json:"auto_advance"`
+	JoinCode     string         `json:"join_code"`
+	Phase        string         `json:"phase"`
+	Round        int            `json:"round"`    // current round, or the last one played
+	Question     int            `json:"question"` // 0-based index of the current round's question
+	Timer        Timer          `json:"timer"`
+	Broadcast    string         `json:"broadcast,omitempty"`
+	Participants []Participant  `json:"participants"`
+	Notes        []Note         `json:"notes"`
+	NextSeats    map[string]int `json:"next_seats,omitempty"` // seats planned for the coming round
+}
+
+// Timer is the round clock. Clients render the countdown from Deadline and
+// their measured clock offset; the server sends no ticks.
+type Timer struct {
+	State       string `json:"state"`
+	Deadline    int64  `json:"deadline,omitempty"`     // Unix ms, while running
+	RemainingMS int64  `json:"remaining_ms,omitempty"` // while paused
+	DurationMS  int64  `json:"duration_ms,omitempty"`  // length of the round as started
+}
+
+// Participant is a person in the café as others see them.
+type Participant struct {
+	ID        string `json:"id"`
+	Name      string `json:"name,omitempty"`
+	Group     string `json:"group,omitempty"`
+	Role      Role   `json:"role"`
+	Anonymous bool   `json:"anonymous,omitempty"`
+	Table     int    `json:"table"`
+}
+
+// Note is a sticky note in a snapshot.
+type Note struct {
+	ID       string `json:"id"`
+	Seq      uint64 `json:"seq"` // seq of the note.posted event: the note's place in the room's order
+	Author   string `json:"author"`
+	Round    int    `json:"round"`
+	Question int    `json:"question"`
+	Table    int    `json:"table"`
+	Text     string `json:"text"`
+	At       int64  `json:"at"`
+	EditedAt int64  `json:"edited_at,omitempty"`
+	Hidden   bool   `json:"hidden,omitempty"`
+}
