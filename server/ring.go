@@ -1,0 +1,52 @@
+package server
+
+// ring keeps the encoded frames of a café's most recent events, so that a
+// client that reconnects after a short drop gets exactly what it missed from
+// memory. Its entries are always contiguous in seq.
+type ring struct {
+	buf   [][]byte
+	first uint64 // seq of the oldest entry; meaningful when n > 0
+	start int    // index of the oldest entry
+	n     int
+}
+
+func newRing(size int) *ring { return &ring{buf: make([][]byte, max(size, 1))} }
+
+// push adds the frame of event seq, which must follow the newest entry.
+func (r *ring) push(seq uint64, b []byte) {
+	if r.n > 0 && seq != r.first+uint64(r.n) {
+		r.reset() // not contiguous (the café was reloaded): start over
+	}
+	if r.n == 0 {
+		r.first = seq
+	}
+	if r.n < len(r.buf) {
+		r.buf[(r.start+r.n)%len(r.buf)] = b
+		r.n++
+		return
+	}
+	r.buf[r.start] = b
+	r.start = (r.start + 1) % len(r.buf)
+	r.first++
+}
+
+// since returns the frames of the events after seq up to last (the café's
+// newest seq), or false when some of them are no longer held.
+func (r *ring) since(seq, last uint64) ([][]byte, bool) {
+	if seq == last {
+		return nil, true
+	}
+	if seq > last || r.n == 0 || seq+1 < r.first || r.first+uint64(r.n)-1 != last {
+		return nil, false
+	}
+	out := make([][]byte, 0, last-seq)
+	for s := seq + 1; s <= last; s++ {
+		out = append(out, r.buf[(r.start+int(s-r.first))%len(r.buf)])
+	}
+	return out, true
+}
+
+func (r *ring) reset() {
+	clear(r.buf)
+	r.start, r.n, r.first = 0, 0, 0
+}

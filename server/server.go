@@ -1,0 +1,264 @@
+// Package server serves cafés over HTTP and WebSocket: the JSON API that
+// creates cafés and lets people join, the WebSocket sessions that carry the
+// protocol, one runner (actor) per café that owns its state, and the
+// metrics. It must never reach into a store's internals: it sees only the
+// store.Store contract.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/worldcafe/worldcafe/store"
+)
+
+// Config configures a Server. Every zero value has a documented default.
+type Config struct {
+	// Store keeps the logs; required.
+	Store store.Store
+	// Logger receives the server's logs; default: discard. Tokens and note
+	// texts are never logged.
+	Logger *slog.Logger
+	// PublicURL is the address people reach the server at, used in the join
+	// and wall links the API returns (e.g. "http://192.168.1.20:8080").
+	// Default: taken from each request's Host.
+	PublicURL string
+	// AllowedOrigins are extra host patterns (path.Match syntax, e.g.
+	// "*.example.org") whose pages may open WebSockets. Default: only the
+	// server's own origin.
+	AllowedOrigins []string
+	// Static serves the web app at /; default: no web app.
+	Static http.Handler
+
+	// QueueBytes bounds each connection's outgoing queue; a connection that
+	// falls further behind is dropped as a slow consumer. Default 1 MiB.
+	QueueBytes int
+	// WriteTimeout bounds each socket write. Default 10 s.
+	WriteTimeout time.Duration
+	// PingInterval is how often the server pings idle peers to find dead
+	// connections. Default 30 s.
+	PingInterval time.Duration
+	// ResumeWindow is how many recent events each café keeps in memory for
+	// reconnecting clients; a client further behind gets a snapshot.
+	// Default 10,000.
+	ResumeWindow int
+	// SnapshotEvery is how many events may pass between snapshots (also
+	// taken at every phase change). Default 10,000.
+	SnapshotEvery int
+	// InboxSize bounds each café's queue of waiting commands. Default 8,192.
+	InboxSize int
+	// MaxBatch is the most commands one append carries. Default 1,024.
+	MaxBatch int
+
+	// MessageRate and MessageBurst limit the frames one connection may send
+	// (per second, and in a burst). Default 10/s, burst 30. Negative: no limit.
+	MessageRate  float64
+	MessageBurst int
+	// IPRequestRate and IPRequestBurst limit API requests (create, join) per
+	// client address. Default 5/s, burst 60. Negative: no limit.
+	IPRequestRate  float64
+	IPRequestBurst int
+	// IPMaxConns caps open WebSocket connections per client address.
+	// Default 1,000 (a room behind one NAT). Negative: no limit.
+	IPMaxConns int
+
+	// Now is the clock; default time.Now. Tests inject their own.
+	Now func() time.Time
+}
+
+func (c *Config) setDefaults() {
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	def := func(v *int, d int) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	def(&c.QueueBytes, 1<<20)
+	def(&c.ResumeWindow, 10_000)
+	def(&c.SnapshotEvery, 10_000)
+	def(&c.InboxSize, 8192)
+	def(&c.MaxBatch, 1024)
+	def(&c.MessageBurst, 30)
+	def(&c.IPRequestBurst, 60)
+	def(&c.IPMaxConns, 1000)
+	if c.WriteTimeout == 0 {
+		c.WriteTimeout = 10 * time.Second
+	}
+	if c.PingInterval == 0 {
+		c.PingInterval = 30 * time.Second
+	}
+	if c.MessageRate == 0 {
+		c.MessageRate = 10
+	}
+	if c.IPRequestRate == 0 {
+		c.IPRequestRate = 5
+	}
+	if c.MessageRate < 0 {
+		c.MessageRate = 0 // bucket: zero rate means no limit
+	}
+	if c.IPRequestRate < 0 {
+		c.IPRequestRate = 0
+	}
+	if c.IPMaxConns < 0 {
+		c.IPMaxConns = 0
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+}
+
+// Server is a worldcafe node.
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	store   store.Store
+	metrics *Metrics
+	ipl     *ipLimits
+	mux     *http.ServeMux
+
+	ctx    context.Context // lifetime of runners
+	cancel context.CancelFunc
+
+	mu       sync.Mutex
+	runners  map[string]*runner
+	sessions map[*session]struct{}
+	closing  bool
+
+	ready      atomic.Bool
+	runnersWG  sync.WaitGroup
+	sessionsWG sync.WaitGroup
+	background sync.WaitGroup // snapshot writes
+}
+
+// New returns a server; call Start to load the cafés already in the store.
+func New(cfg Config) (*Server, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("server: Config.Store is required")
+	}
+	cfg.setDefaults()
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Server{
+		cfg: cfg, log: cfg.Logger, store: cfg.Store, metrics: newMetrics(),
+		ipl:     newIPLimits(cfg.IPRequestRate, cfg.IPRequestBurst, cfg.IPMaxConns),
+		ctx:     ctx, cancel: cancel,
+		runners: map[string]*runner{}, sessions: map[*session]struct{}{},
+	}
+	s.routes()
+	return s, nil
+}
+
+// Metrics returns the server's live counters.
+func (s *Server) Metrics() *Metrics { return s.metrics }
+
+// ServeHTTP makes the server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// Start loads every café in the store, which re-arms the timers of running
+// rounds (a round that ran out while the server was down ends now). The
+// server reports ready afterwards.
+func (s *Server) Start(ctx context.Context) error {
+	ids, err := s.store.Cafes(ctx)
+	if err != nil {
+		return fmt.Errorf("server: listing cafés: %w", err)
+	}
+	for _, id := range ids {
+		if _, err := s.runner(ctx, id); err != nil {
+			// One broken café must not keep the others offline.
+			s.log.Error("loading café failed", "cafe", id, "err", err)
+		}
+	}
+	s.ready.Store(true)
+	s.log.Info("cafés loaded", "count", len(ids))
+	return nil
+}
+
+// runner returns the café's runner, loading it from the store on first use.
+func (s *Server) runner(ctx context.Context, id string) (*runner, error) {
+	s.mu.Lock()
+	if s.closing {
+		s.mu.Unlock()
+		return nil, errRunnerStopped
+	}
+	if r, ok := s.runners[id]; ok {
+		s.mu.Unlock()
+		select {
+		case <-r.done: // stopped after a failure: load it afresh
+		default:
+			return r, nil
+		}
+		s.mu.Lock()
+		if s.runners[id] == r {
+			delete(s.runners, id)
+			s.metrics.Cafes.Add(-1)
+		}
+		s.mu.Unlock()
+		return s.runner(ctx, id)
+	}
+	// Loading under the lock keeps two loads of one café from racing; it
+	// happens once per café per process.
+	defer s.mu.Unlock()
+	r := newRunner(s, id)
+	if err := r.load(ctx); err != nil {
+		return nil, err
+	}
+	s.startRunner(r)
+	return r, nil
+}
+
+// startRunner registers r and starts its goroutine; s.mu must be held.
+func (s *Server) startRunner(r *runner) {
+	s.runners[r.id] = r
+	s.metrics.Cafes.Add(1)
+	s.runnersWG.Add(1)
+	go func() {
+		defer s.runnersWG.Done()
+		r.run(s.ctx)
+	}()
+}
+
+// Shutdown stops taking connections, lets every connection drain its queue
+// and closes it with 1001 (going away), then stops the cafés after their
+// in-flight commands are durable. http.Server.Shutdown does not close
+// WebSockets; this does. The caller closes the store afterwards.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.ready.Store(false)
+	s.mu.Lock()
+	s.closing = true
+	for sess := range s.sessions {
+		sess.kill(1001, "server shutting down", true)
+	}
+	s.mu.Unlock()
+
+	waitCh := func(wg *sync.WaitGroup) chan struct{} {
+		ch := make(chan struct{})
+		go func() { wg.Wait(); close(ch) }()
+		return ch
+	}
+	var err error
+	select {
+	case <-waitCh(&s.sessionsWG):
+	case <-ctx.Done():
+		err = ctx.Err()
+	}
+	s.cancel()
+	select {
+	case <-waitCh(&s.runnersWG):
+	case <-ctx.Done():
+		err = ctx.Err()
+	}
+	select {
+	case <-waitCh(&s.background):
+	case <-ctx.Done():
+		err = ctx.Err()
+	}
+	return err
+}
