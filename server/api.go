@@ -62,27 +62,6 @@ func (s *Server) limited(h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// Created is the answer to POST /api/cafes. The tokens are shown once: the
-// facilitator's device keeps them.
-type Created struct {
-	Cafe             string `json:"cafe"`
-	JoinCode         string `json:"join_code"`
-	FacilitatorToken string `json:"facilitator_token"`
-	WallToken        string `json:"wall_token"`
-	JoinURL          string `json:"join_url"`
-	WallURL          string `json:"wall_url"`
-	FacilitatorURL   string `json:"facilitator_url"`
-}
-
-// Joined is the answer to POST /api/join.
-type Joined struct {
-	Cafe          string        `json:"cafe"`
-	ParticipantID string        `json:"participant_id"`
-	Token         string        `json:"token"`
-	Role          protocol.Role `json:"role"`
-	Table         int           `json:"table"`
-}
-
 func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request) {
 	var req protocol.CreateCafe
 	if err := decodeBody(w, r, &req); err != nil {
@@ -104,7 +83,7 @@ func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request) {
 
 // CreateCafe creates a café: it reserves a join code, mints the
 // facilitator's and the wall's tokens, and commits cafe.created.
-func (s *Server) CreateCafe(ctx context.Context, req protocol.CreateCafe) (Created, error) {
+func (s *Server) CreateCafe(ctx context.Context, req protocol.CreateCafe) (protocol.Created, error) {
 	id := uuid.NewString()
 	var code string
 	for try := 0; ; try++ {
@@ -114,23 +93,23 @@ func (s *Server) CreateCafe(ctx context.Context, req protocol.CreateCafe) (Creat
 			break
 		}
 		if !errors.Is(err, store.ErrConflict) || try == 10 {
-			return Created{}, fmt.Errorf("reserving a join code: %w", err)
+			return protocol.Created{}, fmt.Errorf("reserving a join code: %w", err)
 		}
 	}
-	c := Created{Cafe: id, JoinCode: code, FacilitatorToken: newToken(), WallToken: newToken()}
+	c := protocol.Created{Cafe: id, JoinCode: code, FacilitatorToken: newToken(), WallToken: newToken()}
 	// Grants first: if the create fails after them, they point at a café
 	// that does not exist and authorise nothing.
 	if err := s.store.PutGrant(ctx, hashToken(c.FacilitatorToken), store.Grant{Cafe: id, Role: protocol.RoleFacilitator}); err != nil {
-		return Created{}, fmt.Errorf("storing facilitator grant: %w", err)
+		return protocol.Created{}, fmt.Errorf("storing facilitator grant: %w", err)
 	}
 	if err := s.store.PutGrant(ctx, hashToken(c.WallToken), store.Grant{Cafe: id, Role: protocol.RoleWall}); err != nil {
-		return Created{}, fmt.Errorf("storing wall grant: %w", err)
+		return protocol.Created{}, fmt.Errorf("storing wall grant: %w", err)
 	}
 
 	s.mu.Lock()
 	if s.closing {
 		s.mu.Unlock()
-		return Created{}, errRunnerStopped
+		return protocol.Created{}, errRunnerStopped
 	}
 	rn := newRunner(s, id)
 	s.startRunner(rn)
@@ -142,7 +121,7 @@ func (s *Server) CreateCafe(ctx context.Context, req protocol.CreateCafe) (Creat
 			s.metrics.Cafes.Add(-1)
 		}
 		s.mu.Unlock()
-		return Created{}, err
+		return protocol.Created{}, err
 	}
 	return c, nil
 }
@@ -164,35 +143,35 @@ func (s *Server) handleJoin(w http.ResponseWriter, r *http.Request) {
 
 // Join adds a person to the café whose join code req carries and mints
 // their token.
-func (s *Server) Join(ctx context.Context, req protocol.Join) (Joined, error) {
+func (s *Server) Join(ctx context.Context, req protocol.Join) (protocol.Joined, error) {
 	code := NormalizeJoinCode(req.Code)
 	if code == "" {
-		return Joined{}, protocol.Errorf(protocol.CodeInvalid, "please type the join code shown in the room")
+		return protocol.Joined{}, protocol.Errorf(protocol.CodeInvalid, "please type the join code shown in the room")
 	}
 	id, err := s.store.CafeByCode(ctx, code)
 	if errors.Is(err, store.ErrNotFound) {
-		return Joined{}, protocol.Errorf(protocol.CodeNotFound, "no café has the code %s; check the code shown in the room", code)
+		return protocol.Joined{}, protocol.Errorf(protocol.CodeNotFound, "no café has the code %s; check the code shown in the room", code)
 	}
 	if err != nil {
-		return Joined{}, fmt.Errorf("looking up join code: %w", err)
+		return protocol.Joined{}, fmt.Errorf("looking up join code: %w", err)
 	}
 	rn, err := s.runner(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return Joined{}, protocol.Errorf(protocol.CodeNotFound, "this café does not exist any more")
+		return protocol.Joined{}, protocol.Errorf(protocol.CodeNotFound, "this café does not exist any more")
 	}
 	if err != nil {
-		return Joined{}, err
+		return protocol.Joined{}, err
 	}
-	j := Joined{Cafe: id, ParticipantID: uuid.NewString(), Token: newToken()}
+	j := protocol.Joined{Cafe: id, ParticipantID: uuid.NewString(), Token: newToken()}
 	// The grant is stored before the participant exists; a grant whose
 	// participant never joined authorises nothing (attach checks). It says
 	// attendee even for hosts: attach takes the role from the café's state.
 	if err := s.store.PutGrant(ctx, hashToken(j.Token), store.Grant{Cafe: id, Role: protocol.RoleAttendee, ParticipantID: j.ParticipantID}); err != nil {
-		return Joined{}, fmt.Errorf("storing participant grant: %w", err)
+		return protocol.Joined{}, fmt.Errorf("storing participant grant: %w", err)
 	}
 	res, err := rn.do(ctx, cafe.Command{Type: protocol.CmdJoin, Actor: cafe.System, Data: cafe.Join{Request: req, ParticipantID: j.ParticipantID}})
 	if err != nil {
-		return Joined{}, err
+		return protocol.Joined{}, err
 	}
 	for _, ev := range res.events {
 		if ev.Type == protocol.EvParticipantJoined {
@@ -286,7 +265,7 @@ func writeError(w http.ResponseWriter, err error) {
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		code = protocol.CodeUnavailable
 	}
-	writeJSON(w, protocol.HTTPStatus(code), map[string]*protocol.Error{
-		"error": {Code: code, Message: protocol.ErrorMessage(err)},
+	writeJSON(w, protocol.HTTPStatus(code), protocol.ErrorBody{
+		Error: &protocol.Error{Code: code, Message: protocol.ErrorMessage(err)},
 	})
 }

@@ -87,33 +87,11 @@ func newRunner(srv *Server, id string) *runner {
 // load rebuilds the café from the store: newest snapshot plus the tail, or
 // the whole log if the snapshot cannot be read. It runs before run starts.
 func (r *runner) load(ctx context.Context) error {
-	rec, err := r.srv.store.Load(ctx, r.id)
+	st, epoch, err := store.Rebuild(ctx, r.srv.store, r.id)
 	if err != nil {
 		return err
 	}
-	st := cafe.New(r.id)
-	tail := rec.Tail
-	if rec.Snapshot != nil {
-		if err := json.Unmarshal(rec.Snapshot, st); err != nil || st.Seq != rec.SnapshotSeq {
-			r.log.Warn("snapshot unreadable; replaying the whole log", "seq", rec.SnapshotSeq, "err", err)
-			st = cafe.New(r.id)
-			if tail, err = r.allEvents(ctx); err != nil {
-				return err
-			}
-		}
-	}
-	if st.Participants == nil {
-		st.Participants = map[string]*cafe.Participant{}
-	}
-	if st.Notes == nil {
-		st.Notes = map[string]*cafe.Note{}
-	}
-	for _, ev := range tail {
-		if err := cafe.Apply(st, ev); err != nil {
-			return fmt.Errorf("rebuilding café: %w", err)
-		}
-	}
-	r.state, r.epoch, r.snapSeq = st, rec.Epoch, rec.SnapshotSeq
+	r.state, r.epoch, r.snapSeq = st, epoch, st.Seq
 	// Fill the resume window so clients that were connected before a restart
 	// get exactly what they missed instead of a snapshot.
 	r.ring.reset()
@@ -130,20 +108,6 @@ func (r *runner) load(ctx context.Context) error {
 		r.ring.push(ev.Seq, protocol.EncodeEvent(ev))
 	}
 	return nil
-}
-
-func (r *runner) allEvents(ctx context.Context) ([]protocol.Event, error) {
-	var out []protocol.Event
-	for {
-		evs, err := r.srv.store.Events(ctx, r.id, uint64(len(out)), 10_000)
-		if err != nil {
-			return nil, err
-		}
-		if len(evs) == 0 {
-			return out, nil
-		}
-		out = append(out, evs...)
-	}
 }
 
 // submit hands a command to the runner without blocking. A full inbox means

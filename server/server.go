@@ -148,8 +148,8 @@ func New(cfg Config) (*Server, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{
 		cfg: cfg, log: cfg.Logger, store: cfg.Store, metrics: newMetrics(),
-		ipl:     newIPLimits(cfg.IPRequestRate, cfg.IPRequestBurst, cfg.IPMaxConns),
-		ctx:     ctx, cancel: cancel,
+		ipl: newIPLimits(cfg.IPRequestRate, cfg.IPRequestBurst, cfg.IPMaxConns),
+		ctx: ctx, cancel: cancel,
 		runners: map[string]*runner{}, sessions: map[*session]struct{}{},
 	}
 	s.routes()

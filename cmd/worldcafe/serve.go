@@ -1,0 +1,213 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/worldcafe/worldcafe/server"
+	"github.com/worldcafe/worldcafe/store/bolt"
+)
+
+// Main is the running program: ParseFlags, Run, Close. End-to-end tests
+// start the server exactly as a user does, through it.
+type Main struct {
+	Addr           string
+	DataDir        string
+	PublicURL      string
+	AllowedOrigins []string
+	LogLevel       string
+	LogFormat      string
+	MessageRate    float64
+	IPRequestRate  float64
+	IPMaxConns     int
+
+	Stdout, Stderr io.Writer
+
+	store   *bolt.Store
+	srv     *server.Server
+	httpSrv *http.Server
+	ln      net.Listener
+	served  chan error
+}
+
+// ParseFlags reads flags, falling back to WORLDCAFE_* environment variables.
+func (m *Main) ParseFlags(args []string) error {
+	fs := flag.NewFlagSet("worldcafe serve", flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	fs.StringVar(&m.Addr, "addr", envOr("WORLDCAFE_ADDR", ":8080"), "address to listen on (WORLDCAFE_ADDR)")
+	fs.StringVar(&m.DataDir, "data", envOr("WORLDCAFE_DATA", "./data"), "directory of the data file (WORLDCAFE_DATA)")
+	fs.StringVar(&m.PublicURL, "public-url", envOr("WORLDCAFE_PUBLIC_URL", ""), "URL people reach this server at, e.g. http://192.168.1.20:8080 (WORLDCAFE_PUBLIC_URL; default: this machine's LAN address)")
+	origins := fs.String("allowed-origins", envOr("WORLDCAFE_ALLOWED_ORIGINS", ""), "comma-separated extra origins allowed to open WebSockets (WORLDCAFE_ALLOWED_ORIGINS)")
+	fs.StringVar(&m.LogLevel, "log-level", envOr("WORLDCAFE_LOG_LEVEL", "info"), "debug, info, warn or error (WORLDCAFE_LOG_LEVEL)")
+	fs.StringVar(&m.LogFormat, "log-format", envOr("WORLDCAFE_LOG_FORMAT", "text"), "text or json (WORLDCAFE_LOG_FORMAT)")
+	fs.Float64Var(&m.MessageRate, "message-rate", envFloat("WORLDCAFE_MESSAGE_RATE", 0), "frames per second one connection may send; 0 = default (10), -1 = no limit")
+	fs.Float64Var(&m.IPRequestRate, "ip-request-rate", envFloat("WORLDCAFE_IP_REQUEST_RATE", 0), "API requests per second per address; 0 = default (5), -1 = no limit")
+	fs.IntVar(&m.IPMaxConns, "ip-max-conns", int(envFloat("WORLDCAFE_IP_MAX_CONNS", 0)), "open connections per address; 0 = default (1000), -1 = no limit")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	for _, o := range strings.Split(*origins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			m.AllowedOrigins = append(m.AllowedOrigins, o)
+		}
+	}
+	if m.LogFormat != "text" && m.LogFormat != "json" {
+		return fmt.Errorf("%w: -log-format must be text or json", errUsage)
+	}
+	return nil
+}
+
+func envFloat(name string, def float64) float64 {
+	if v, ok := os.LookupEnv(name); ok {
+		if f, err := strconv.ParseFloat(v, 64); err == nil {
+			return f
+		}
+	}
+	return def
+}
+
+func (m *Main) logger() (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(m.LogLevel)); err != nil {
+		return nil, fmt.Errorf("%w: -log-level must be debug, info, warn or error", errUsage)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if m.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(m.Stderr, opts)), nil
+	}
+	return slog.New(slog.NewTextHandler(m.Stderr, opts)), nil
+}
+
+// Run opens the store, loads the cafés, starts listening and prints where
+// to go. It returns once the server is serving; Close stops it.
+func (m *Main) Run(ctx context.Context) error {
+	log, err := m.logger()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(m.DataDir, 0o750); err != nil {
+		return fmt.Errorf("creating data directory: %w", err)
+	}
+	path := filepath.Join(m.DataDir, "worldcafe.db")
+	if m.store, err = bolt.Open(path, bolt.Config{}); err != nil {
+		return err
+	}
+	m.srv, err = server.New(server.Config{
+		Store: m.store, Logger: log, PublicURL: m.PublicURL, AllowedOrigins: m.AllowedOrigins,
+		MessageRate: m.MessageRate, IPRequestRate: m.IPRequestRate, IPMaxConns: m.IPMaxConns,
+	})
+	if err != nil {
+		m.store.Close()
+		return err
+	}
+	if err := m.srv.Start(ctx); err != nil {
+		m.store.Close()
+		return err
+	}
+	if m.ln, err = net.Listen("tcp", m.Addr); err != nil {
+		m.store.Close()
+		return fmt.Errorf("listening on %s: %w", m.Addr, err)
+	}
+	m.httpSrv = &http.Server{
+		Handler:           m.srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	m.served = make(chan error, 1)
+	go func() { m.served <- m.httpSrv.Serve(m.ln) }()
+	log.Info("serving", "addr", m.ln.Addr().String(), "data", path)
+	m.printWhereToGo()
+	return nil
+}
+
+// ListenAddr is the address the server listens on (useful with :0).
+func (m *Main) ListenAddr() string { return m.ln.Addr().String() }
+
+func (m *Main) printWhereToGo() {
+	base := m.PublicURL
+	if base == "" {
+		_, port, _ := net.SplitHostPort(m.ln.Addr().String())
+		base = "http://" + net.JoinHostPort(lanAddress(), port)
+	}
+	base = strings.TrimRight(base, "/")
+	fmt.Fprintf(m.Stdout, `worldcafe is running.
+  Facilitator (create and run a café): %s/
+  Attendees (join with the code shown): %s/join
+  Wall (projector):                     %s/wall
+Press Ctrl+C to stop.
+`, base, base, base)
+}
+
+// lanAddress is this machine's first non-loopback IPv4 address, so phones
+// on the same Wi-Fi can reach the printed links; localhost if none.
+func lanAddress() string {
+	ifaces, err := net.Interfaces()
+	if err != nil {
+		return "localhost"
+	}
+	for _, ifc := range ifaces {
+		if ifc.Flags&net.FlagUp == 0 || ifc.Flags&net.FlagLoopback != 0 {
+			continue
+		}
+		addrs, _ := ifc.Addrs()
+		for _, a := range addrs {
+			if ipn, ok := a.(*net.IPNet); ok && ipn.IP.To4() != nil && !ipn.IP.IsLinkLocalUnicast() {
+				return ipn.IP.String()
+			}
+		}
+	}
+	return "localhost"
+}
+
+// Close drains and closes every connection (1001), stops the cafés after
+// their last commits, and closes the store.
+func (m *Main) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var errs []error
+	if m.srv != nil {
+		errs = append(errs, m.srv.Shutdown(ctx))
+	}
+	if m.httpSrv != nil {
+		errs = append(errs, m.httpSrv.Shutdown(ctx))
+	}
+	if m.store != nil {
+		errs = append(errs, m.store.Close())
+	}
+	return errors.Join(errs...)
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	m := &Main{Stdout: stdout, Stderr: stderr}
+	if err := m.ParseFlags(args); err != nil {
+		return err
+	}
+	if err := m.Run(ctx); err != nil {
+		return err
+	}
+	select {
+	case <-ctx.Done():
+		fmt.Fprintln(stdout, "worldcafe is stopping…")
+	case err := <-m.served:
+		m.Close()
+		return fmt.Errorf("serving: %w", err)
+	}
+	return m.Close()
+}

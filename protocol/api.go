@@ -1,0 +1,27 @@
+package protocol
+
+// Created is the answer to POST /api/cafes. The tokens are shown once: the
+// facilitator's device keeps them.
+type Created struct {
+	Cafe             string `json:"cafe"`
+	JoinCode         string `json:"join_code"`
+	FacilitatorToken string `json:"facilitator_token"`
+	WallToken        string `json:"wall_token"`
+	JoinURL          string `json:"join_url"`
+	WallURL          string `json:"wall_url"`
+	FacilitatorURL   string `json:"facilitator_url"`
+}
+
+// Joined is the answer to POST /api/join.
+type Joined struct {
+	Cafe          string `json:"cafe"`
+	ParticipantID string `json:"participant_id"`
+	Token         string `json:"token"`
+	Role          Role   `json:"role"`
+	Table         int    `json:"table"`
+}
+
+// ErrorBody is the body of every API error response.
+type ErrorBody struct {
+	Error *Error `json:"error"`
+}
