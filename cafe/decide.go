@@ -98,46 +98,56 @@ func (d *decider) decide(cmd Command) error {
 		}
 	}
 
-	switch data := cmd.Data.(type) {
-	case Join:
-		return d.join(data)
-	case protocol.NotePost:
-		return d.notePost(cmd.Actor, data)
-	case protocol.NoteEdit:
-		return d.noteEdit(cmd.Actor, data)
-	case protocol.NoteRef:
-		switch cmd.Type {
-		case protocol.CmdNoteDelete:
-			return d.noteDelete(cmd.Actor, data)
-		case protocol.CmdNoteHide:
-			return d.noteHide(data, true)
-		case protocol.CmdNoteUnhide:
-			return d.noteHide(data, false)
-		}
-	case protocol.RoundExtend:
-		return d.roundExtend(data)
-	case protocol.Broadcast:
-		return d.broadcast(data)
-	case nil:
-		switch cmd.Type {
-		case protocol.CmdRoundStart:
-			return d.roundStart()
-		case protocol.CmdRoundPause:
-			return d.roundPause()
-		case protocol.CmdRoundResume:
-			return d.roundResume()
-		case protocol.CmdRoundEnd:
-			return d.roundEnd(true)
-		case protocol.CmdTimeUp:
-			return d.timeUp()
-		case protocol.CmdHarvestStart:
-			return d.harvestStart()
-		case protocol.CmdCafeClose:
-			d.emit(protocol.EvCafeClosed, protocol.CafeClosed{})
-			return nil
-		}
+	// Dispatch on the command's name, then check that its data has the
+	// matching type: data of another command must never sneak through.
+	switch cmd.Type {
+	case protocol.CmdJoin:
+		return withData(cmd, d.join)
+	case protocol.CmdNotePost:
+		return withData(cmd, func(p protocol.NotePost) error { return d.notePost(cmd.Actor, p) })
+	case protocol.CmdNoteEdit:
+		return withData(cmd, func(e protocol.NoteEdit) error { return d.noteEdit(cmd.Actor, e) })
+	case protocol.CmdNoteDelete:
+		return withData(cmd, func(r protocol.NoteRef) error { return d.noteDelete(cmd.Actor, r) })
+	case protocol.CmdNoteHide:
+		return withData(cmd, func(r protocol.NoteRef) error { return d.noteHide(r, true) })
+	case protocol.CmdNoteUnhide:
+		return withData(cmd, func(r protocol.NoteRef) error { return d.noteHide(r, false) })
+	case protocol.CmdRoundExtend:
+		return withData(cmd, d.roundExtend)
+	case protocol.CmdBroadcast:
+		return withData(cmd, d.broadcast)
+	}
+	if cmd.Data != nil {
+		return badData(cmd)
+	}
+	switch cmd.Type {
+	case protocol.CmdRoundStart:
+		return d.roundStart()
+	case protocol.CmdRoundPause:
+		return d.roundPause()
+	case protocol.CmdRoundResume:
+		return d.roundResume()
+	case protocol.CmdRoundEnd:
+		return d.roundEnd(true)
+	case protocol.CmdTimeUp:
+		return d.timeUp()
+	case protocol.CmdHarvestStart:
+		return d.harvestStart()
+	case protocol.CmdCafeClose:
+		d.emit(protocol.EvCafeClosed, protocol.CafeClosed{})
+		return nil
 	}
 	return badData(cmd)
+}
+
+// withData calls f with cmd's data if it has f's type.
+func withData[T any](cmd Command, f func(T) error) error {
+	data, ok := cmd.Data.(T)
+	if !ok {
+		return badData(cmd)
+	}
+	return f(data)
 }
 
 func badData(cmd Command) error {
@@ -390,7 +400,7 @@ func (d *decider) noteHide(r protocol.NoteRef, hide bool) error {
 	if hide {
 		d.emit(protocol.EvNoteHidden, protocol.NoteHidden{NoteID: n.ID})
 	} else {
-		d.emit(protocol.EvNoteUnhidden, protocol.NoteUnhidden{NoteID: n.ID})
+		d.emit(protocol.EvNoteUnhidden, protocol.NoteUnhidden{NoteID: n.ID, Text: n.Text})
 	}
 	return nil
 }

@@ -10,6 +10,7 @@
 package cafe
 
 import (
+	"maps"
 	"slices"
 	"time"
 
@@ -137,13 +138,13 @@ func cmpUint(a, b uint64) int {
 // their text only for the facilitator; deleted notes are left out.
 func (s *State) View(role protocol.Role) protocol.Snapshot {
 	v := protocol.Snapshot{
-		Cafe: s.ID, Title: s.Title, Questions: s.Questions,
+		Cafe: s.ID, Title: s.Title, Questions: slices.Clone(s.Questions),
 		Tables: s.Tables, Seats: s.Seats, RoundSeconds: s.RoundSeconds,
 		AutoAdvance: s.AutoAdvance, JoinCode: s.JoinCode,
 		Phase: s.Phase, Round: s.Round, Question: s.question(),
 		Timer:     protocol.Timer(s.Timer),
 		Broadcast: s.Broadcast,
-		NextSeats: s.NextSeats,
+		NextSeats: maps.Clone(s.NextSeats),
 	}
 	people := s.People()
 	v.Participants = make([]protocol.Participant, len(people))

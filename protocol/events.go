@@ -123,10 +123,16 @@ type NoteEdited struct {
 	Text   string `json:"text"`
 }
 
-// NoteDeleted, NoteHidden and NoteUnhidden name the note they change.
+// NoteDeleted and NoteHidden name the note they change.
 type NoteDeleted = NoteRef
 type NoteHidden = NoteRef
-type NoteUnhidden = NoteRef
+
+// NoteUnhidden puts a hidden note back. It carries the text because clients
+// that connected while the note was hidden never received it.
+type NoteUnhidden struct {
+	NoteID string `json:"note_id"`
+	Text   string `json:"text"`
+}
 
 // BroadcastSet is the facilitator's line shown on every device; empty clears it.
 type BroadcastSet = Broadcast
