@@ -26,6 +26,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /api/cafes", s.limited(s.handleCreate))
 	m.HandleFunc("POST /api/join", s.limited(s.handleJoin))
 	m.HandleFunc("GET /ws", s.handleWS)
+	m.HandleFunc("GET /api/qr/{code}", s.handleQR)
 	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
@@ -85,6 +86,12 @@ func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request) {
 // facilitator's and the wall's tokens, and commits cafe.created.
 func (s *Server) CreateCafe(ctx context.Context, req protocol.CreateCafe) (protocol.Created, error) {
 	id := uuid.NewString()
+	// Check the request before reserving anything: a bad request must leave
+	// no code, grant or runner behind.
+	create := cafe.Command{Type: protocol.CmdCafeCreate, Actor: cafe.System, Data: cafe.Create{Request: req, JoinCode: "CHECK"}}
+	if _, err := cafe.Decide(cafe.New(id), create, s.cfg.Now()); err != nil {
+		return protocol.Created{}, err
+	}
 	var code string
 	for try := 0; ; try++ {
 		code = newJoinCode()
@@ -121,6 +128,7 @@ func (s *Server) CreateCafe(ctx context.Context, req protocol.CreateCafe) (proto
 			s.metrics.Cafes.Add(-1)
 		}
 		s.mu.Unlock()
+		rn.cancel()
 		return protocol.Created{}, err
 	}
 	return c, nil
@@ -187,6 +195,8 @@ func (s *Server) Join(ctx context.Context, req protocol.Join) (protocol.Joined, 
 // joinAlphabet leaves out letters and digits that are easy to confuse when
 // read off a projector (0/O, 1/I/L).
 const joinAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+var errBadCode = protocol.Errorf(protocol.CodeInvalid, "that is not a join code")
 
 func newJoinCode() string {
 	b := make([]byte, 6)

@@ -2,16 +2,24 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"net"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
 
 	"github.com/worldcafe/worldcafe/client"
 	"github.com/worldcafe/worldcafe/protocol"
 	"github.com/worldcafe/worldcafe/server"
+	"github.com/worldcafe/worldcafe/store"
 	"github.com/worldcafe/worldcafe/store/bolt"
 )
 
@@ -131,3 +139,155 @@ func WaitSeq(tb testing.TB, c *client.Conn, seq uint64) []protocol.Envelope {
 }
 
 func noteID(i int) string { return fmt.Sprintf("n%05d", i) }
+
+// MustServerSmallSockets is MustServer with the kernel send buffer of every
+// accepted socket fixed at sendBuffer bytes (which also turns off its
+// autotuning), so that a peer that stops reading fills it after a few
+// kilobytes instead of a few megabytes. Slow-consumer tests use it to reach
+// the server's own queue limit quickly.
+func MustServerSmallSockets(tb testing.TB, cfg server.Config, sendBuffer int) *testServer {
+	tb.Helper()
+	st, err := bolt.Open(filepath.Join(tb.TempDir(), "worldcafe.db"), bolt.Config{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cfg.Store = st
+	srv, err := server.New(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := srv.Start(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	hs := httptest.NewUnstartedServer(srv)
+	hs.Listener = smallSendListener{Listener: hs.Listener, size: sendBuffer}
+	hs.Start()
+	tb.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+		hs.Close()
+		st.Close()
+	})
+	return &testServer{Server: srv, HTTP: hs, API: client.API{BaseURL: hs.URL}, WSURL: "ws" + strings.TrimPrefix(hs.URL, "http") + "/ws", Store: st}
+}
+
+type smallSendListener struct {
+	net.Listener
+	size int
+}
+
+func (l smallSendListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if tc, ok := c.(*net.TCPConn); ok && err == nil {
+		if err := tc.SetWriteBuffer(l.size); err != nil {
+			c.Close()
+			return nil, err
+		}
+	}
+	return c, err
+}
+
+// SmallReceiveBuffer returns an HTTP client whose sockets have a kernel
+// receive buffer of size bytes, set before connecting so that the TCP
+// window stays small: a phone on a poor link.
+func SmallReceiveBuffer(size int) *http.Client {
+	d := &net.Dialer{Control: func(network, address string, rc syscall.RawConn) error {
+		var serr error
+		if err := rc.Control(func(fd uintptr) {
+			serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, size)
+		}); err != nil {
+			return err
+		}
+		return serr
+	}}
+	return &http.Client{Transport: &http.Transport{DialContext: d.DialContext}}
+}
+
+// CafeState is the café as its log rebuilds it (newest snapshot plus tail),
+// as JSON, and its seq: what "the state did not change" is checked against.
+func CafeState(tb testing.TB, ts *testServer, cafeID string) (string, uint64) {
+	tb.Helper()
+	st, epoch, err := store.Rebuild(context.Background(), ts.Store, cafeID)
+	if err != nil {
+		tb.Fatalf("rebuilding café %s: %v", cafeID, err)
+	}
+	b, err := json.Marshal(struct {
+		Epoch uint64
+		State any
+	}{epoch, st})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return string(b), st.Seq
+}
+
+// Drain reads c's frames until the connection ends and returns them; it
+// fails the test if the connection is still open after 15 s.
+func Drain(tb testing.TB, c *client.Conn) []protocol.Envelope {
+	tb.Helper()
+	var out []protocol.Envelope
+	timeout := time.After(15 * time.Second)
+	for {
+		select {
+		case env, ok := <-c.Events():
+			if !ok {
+				<-c.Done()
+				return out
+			}
+			out = append(out, env)
+		case <-timeout:
+			tb.Fatalf("connection still open after 15s (%d frames read)", len(out))
+		}
+	}
+}
+
+// ExpectCode fails the test unless err is a *protocol.Error with code.
+func ExpectCode(tb testing.TB, err error, code protocol.Code) {
+	tb.Helper()
+	var pe *protocol.Error
+	if !errors.As(err, &pe) {
+		tb.Fatalf("got %v, want a %s error", err, code)
+	}
+	if pe.Code != code {
+		tb.Fatalf("got error %q (%s), want %s", pe.Code, pe.Message, code)
+	}
+}
+
+// RawDial opens a WebSocket to the server without saying hello.
+func RawDial(tb testing.TB, ts *testServer) *websocket.Conn {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	ws, _, err := websocket.Dial(ctx, ts.WSURL, nil)
+	if err != nil {
+		tb.Fatalf("dial: %v", err)
+	}
+	ws.SetReadLimit(1 << 20)
+	tb.Cleanup(func() { ws.CloseNow() })
+	return ws
+}
+
+// ReadUntilClose reads frames from ws until the server closes it and
+// returns them with the close code (-1 if the connection ended without a
+// close frame).
+func ReadUntilClose(tb testing.TB, ws *websocket.Conn, timeout time.Duration) ([]protocol.Envelope, websocket.StatusCode) {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	var out []protocol.Envelope
+	for {
+		_, b, err := ws.Read(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				tb.Fatalf("connection still open after %s (%d frames read)", timeout, len(out))
+			}
+			return out, websocket.CloseStatus(err)
+		}
+		var env protocol.Envelope
+		if err := json.Unmarshal(b, &env); err != nil {
+			tb.Fatalf("server sent a frame that is not JSON: %q", b)
+		}
+		out = append(out, env)
+	}
+}

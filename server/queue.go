@@ -39,7 +39,11 @@ func (q *queue) push(f frame, force bool) bool {
 		return false
 	}
 	q.frames = append(q.frames, f)
-	q.bytes += len(f.b)
+	if !force {
+		// Catch-up frames do not count: a snapshot bigger than the bound
+		// must not get the client dropped by the next live event.
+		q.bytes += len(f.b)
+	}
 	q.mu.Unlock()
 	select {
 	case q.ready <- struct{}{}:

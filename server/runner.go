@@ -26,6 +26,7 @@ type runner struct {
 	attachC chan *attachReq
 	detachC chan *session
 	done    chan struct{} // closed when run returns
+	cancel  context.CancelFunc
 
 	// Owned by the run goroutine.
 	state     *cafe.State

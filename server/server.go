@@ -218,10 +218,13 @@ func (s *Server) runner(ctx context.Context, id string) (*runner, error) {
 func (s *Server) startRunner(r *runner) {
 	s.runners[r.id] = r
 	s.metrics.Cafes.Add(1)
+	ctx, cancel := context.WithCancel(s.ctx)
+	r.cancel = cancel
 	s.runnersWG.Add(1)
 	go func() {
 		defer s.runnersWG.Done()
-		r.run(s.ctx)
+		defer cancel()
+		r.run(ctx)
 	}()
 }
 

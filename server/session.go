@@ -75,6 +75,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	ip := clientIP(r)
 	if !s.ipl.openConn(ip, s.cfg.Now()) {
 		s.metrics.RateLimited.Add(1)
+		w.Header().Set("Retry-After", "5")
 		writeError(w, protocol.Errorf(protocol.CodeRateLimited, "too many connections from your address; try again later"))
 		return
 	}
@@ -141,9 +142,6 @@ func (s *session) run(reqCtx context.Context) {
 		// that ends this read.
 		_, b, err := s.conn.Read(context.Background())
 		if err != nil {
-			if websocket.CloseStatus(err) == websocket.StatusMessageTooBig {
-				s.srv.metrics.Rejected.Add(1)
-			}
 			return
 		}
 		s.handleFrame(r, b)

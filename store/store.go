@@ -12,6 +12,7 @@ package store
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
 
 	"github.com/worldcafe/worldcafe/protocol"
 )
@@ -82,4 +83,14 @@ type Grant struct {
 	Cafe          string        `json:"cafe"`
 	Role          protocol.Role `json:"role"`
 	ParticipantID string        `json:"participant_id,omitempty"`
+}
+
+// NewEpoch draws a log's epoch: random, non-zero, and below 2^53 so that
+// JavaScript clients, whose numbers are doubles, carry it exactly.
+func NewEpoch() uint64 {
+	for {
+		if e := rand.Uint64() & (1<<53 - 1); e != 0 {
+			return e
+		}
+	}
 }

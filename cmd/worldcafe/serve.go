@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/worldcafe/worldcafe/client/web"
 	"github.com/worldcafe/worldcafe/server"
 	"github.com/worldcafe/worldcafe/store/bolt"
 )
@@ -111,6 +112,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.srv, err = server.New(server.Config{
 		Store: m.store, Logger: log, PublicURL: m.PublicURL, AllowedOrigins: m.AllowedOrigins,
+		Static:      web.Handler(),
 		MessageRate: m.MessageRate, IPRequestRate: m.IPRequestRate, IPMaxConns: m.IPMaxConns,
 	})
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 
 	"go.etcd.io/bbolt"
 
@@ -102,10 +101,7 @@ func createCafe(tx *bbolt.Tx, cafe string) (*bbolt.Bucket, error) {
 	}
 	// The epoch only has to differ from any earlier log of the same café;
 	// math/rand/v2's generator is seeded from the OS, which is plenty.
-	epoch := rand.Uint64()
-	for epoch == 0 {
-		epoch = rand.Uint64()
-	}
+	epoch := store.NewEpoch()
 	if err := cb.Put(keyMeta, binary.BigEndian.AppendUint64(nil, epoch)); err != nil {
 		return nil, fmt.Errorf("put epoch: %w", err)
 	}
