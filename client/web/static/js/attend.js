@@ -1,0 +1,237 @@
+// attend.js: the attendee's phone. Join with the code, see where to sit and
+// the question, post notes. Notes typed while offline wait in an outbox kept
+// on the device and are sent once when the connection is back: each note
+// has an id made here, so a resend is recognised by the server.
+import { CafeConnection, newId } from './conn.js';
+import { notesFor } from './state.js';
+import { $, GROUPS, el, formatClock, load, phaseLabel, postJSON, renderStatus, save, startClock } from './ui.js';
+
+const urlCode = decodeURIComponent(location.pathname.split('/')[2] || '').toUpperCase();
+let me = load('wc.me');
+let conn = null;
+let editing = null; // id of the note being edited
+let failed = []; // notes the server refused: {id, text, message}
+let flushing = false;
+
+if (me && (!urlCode || urlCode === me.code)) startLive(); else showJoin();
+
+function showJoin(message) {
+  $('#live').hidden = true;
+  $('#join').hidden = false;
+  const sel = $('#group');
+  if (sel.options.length === 1) {
+    for (const [v, label] of Object.entries(GROUPS)) sel.append(el('option', { value: v, text: label }));
+  }
+  $('#code').value = urlCode || '';
+  if (message) { $('#join-error').textContent = message; $('#join-error').hidden = false; }
+  $('#anonymous').addEventListener('change', () => { $('#name').disabled = $('#anonymous').checked; });
+  $('#join-form').onsubmit = async (e) => {
+    e.preventDefault();
+    const err = $('#join-error');
+    err.hidden = true;
+    const code = $('#code').value.trim().toUpperCase();
+    if (!code) { err.textContent = 'Please type the code shown in the room.'; err.hidden = false; $('#code').focus(); return; }
+    $('#join-submit').disabled = true;
+    try {
+      const anonymous = $('#anonymous').checked;
+      const j = await postJSON('/api/join', {
+        code, name: anonymous ? '' : $('#name').value.trim(), group: $('#group').value,
+        anonymous, host: $('#host').checked,
+      });
+      me = { cafe: j.cafe, token: j.token, pid: j.participant_id, code: code.replace(/[\s-]/g, '') };
+      save('wc.me', me);
+      history.replaceState(null, '', `/join/${me.code}`);
+      startLive();
+    } catch (ex) {
+      err.textContent = ex.message;
+      err.hidden = false;
+    } finally {
+      $('#join-submit').disabled = false;
+    }
+  };
+}
+
+const outboxKey = () => `wc.outbox.${me.cafe}.${me.pid}`;
+const outbox = () => load(outboxKey()) || [];
+const setOutbox = (items) => save(outboxKey(), items);
+
+function startLive() {
+  $('#join').hidden = true;
+  $('#live').hidden = false;
+  conn = new CafeConnection({
+    cafe: me.cafe, token: me.token,
+    onChange: render,
+    onStatus: (s) => { renderStatus($('#status'), s); render(); },
+    onLive: flush,
+    onReject: () => {
+      localStorage.removeItem('wc.me');
+      me = null;
+      conn = null;
+      renderStatus($('#status'), 'live');
+      showJoin('This café does not know this phone any more. Please join again.');
+    },
+  });
+  conn.start();
+  startClock(conn, (ms) => { $('#clock').textContent = formatClock(ms); });
+
+  const note = $('#note');
+  note.addEventListener('input', () => { $('#note-count').textContent = `${[...note.value].length} / 280`; });
+  $('#compose').addEventListener('submit', (e) => { e.preventDefault(); editing ? saveEdit() : post(); });
+  $('#edit-cancel').addEventListener('click', stopEditing);
+  $('#mine').addEventListener('click', onMineClick);
+  $('#leave').addEventListener('click', () => {
+    if (outbox().length && !confirm('Some of your notes are not sent yet. Leave anyway?')) return;
+    localStorage.removeItem('wc.me');
+    location.href = '/join';
+  });
+  render();
+}
+
+function post() {
+  const text = $('#note').value.trim();
+  if (!text) { $('#note').focus(); return; }
+  setOutbox([...outbox(), { id: newId(), text }]);
+  $('#note').value = '';
+  $('#note-count').textContent = '0 / 280';
+  render();
+  flush();
+}
+
+// flush sends the outbox in order, one note at a time. It stops on a
+// connection problem (the next reconnect calls it again) and drops a note
+// only when the server refused it for good, showing why.
+async function flush() {
+  if (flushing || !conn) return;
+  flushing = true;
+  try {
+    while (outbox().length && conn.status === 'live') {
+      const item = outbox()[0];
+      try {
+        await conn.send('note.post', { note_id: item.id, text: item.text });
+      } catch (ex) {
+        if (['offline', 'unavailable', 'rate_limited', 'internal'].includes(ex.code)) {
+          if (ex.code !== 'offline') setTimeout(flush, 2000);
+          return;
+        }
+        failed.push({ ...item, message: ex.message });
+      }
+      setOutbox(outbox().filter((x) => x.id !== item.id));
+      render();
+    }
+  } finally {
+    flushing = false;
+  }
+}
+
+function onMineClick(e) {
+  const b = e.target.closest('button[data-action]');
+  if (!b) return;
+  const id = b.dataset.id;
+  if (b.dataset.action === 'edit') {
+    const n = conn.state.notes.get(id);
+    if (!n) return;
+    editing = id;
+    $('#note').value = n.text;
+    $('#note-label').textContent = 'Edit your note';
+    $('#post').textContent = 'Save';
+    $('#edit-cancel').hidden = false;
+    $('#note').focus();
+  } else if (b.dataset.action === 'delete') {
+    if (!confirm('Delete this note?')) return;
+    conn.send('note.delete', { note_id: id }).catch((ex) => alert(ex.code === 'offline' ? 'You are offline; try again when connected.' : ex.message));
+  } else if (b.dataset.action === 'dismiss') {
+    failed = failed.filter((f) => f.id !== id);
+    render();
+  }
+}
+
+async function saveEdit() {
+  const text = $('#note').value.trim();
+  if (!text) return;
+  try {
+    await conn.send('note.edit', { note_id: editing, text });
+    stopEditing();
+  } catch (ex) {
+    alert(ex.code === 'offline' ? 'You are offline; try again when connected.' : ex.message);
+  }
+}
+
+function stopEditing() {
+  editing = null;
+  $('#note').value = '';
+  $('#note-label').textContent = 'Your idea';
+  $('#post').textContent = 'Post';
+  $('#edit-cancel').hidden = true;
+}
+
+function render() {
+  if (!conn) return;
+  const st = conn.state;
+  const pending = outbox();
+  if (!st) { renderMine(null, pending); return; }
+  const self = st.people.get(me.pid);
+  const table = self?.table;
+  $('#phase').textContent = phaseLabel(st);
+  $('#broadcast').textContent = st.broadcast || '';
+  $('#broadcast').hidden = !st.broadcast;
+
+  const host = self?.role === 'host';
+  $('#table').textContent = table ? `Table ${table}` : '';
+  $('#table').dataset.host = String(host);
+  if (host) $('#table').append(el('span', { class: 'sub', text: 'You host this table' }));
+
+  // Between rounds: where to go next, in one glance.
+  const next = st.next_seats?.[me.pid];
+  const move = $('#move');
+  move.hidden = !(st.phase === 'townhall' && next);
+  if (!move.hidden) {
+    const hostThere = [...st.people.values()].find((p) => p.role === 'host' && (st.next_seats[p.id] ?? p.table) === next && p.id !== me.pid);
+    move.textContent = host ? `Round ${st.round + 1}: stay at table ${next}. New people will join you.`
+      : next === table ? `Round ${st.round + 1}: stay at table ${next}.`
+        : `Round ${st.round + 1}: move to table ${next}${hostThere?.name ? ` (host: ${hostThere.name})` : ''}.`;
+  }
+
+  const q = st.phase === 'lobby' ? 0 : st.question;
+  const questionText = {
+    lobby: `Welcome! Please sit at table ${table}. The first round starts soon.`,
+    harvest: 'The conversations are over. Thank you for your ideas!',
+    closed: 'This café is closed. Thank you!',
+  }[st.phase] ?? st.questions[q];
+  $('#question').textContent = questionText;
+  $('#compose').hidden = st.phase !== 'round' && !editing;
+
+  renderMine(st, pending);
+  const mine = new Set([...st.notes.values()].filter((n) => n.author === me.pid).map((n) => n.id));
+  const others = table ? notesFor(st, q).filter((n) => n.table === table && !mine.has(n.id) && n.round === st.round) : [];
+  $('#table-notes').replaceChildren(...(others.length ? others.map((n) => el('li', { class: 'note', text: n.text }))
+    : [el('li', { class: 'empty', text: st.phase === 'round' ? 'Notes from your table will appear here.' : 'No notes from your table yet.' })]));
+}
+
+function renderMine(st, pending) {
+  const items = [];
+  const offline = conn.status !== 'live';
+  for (const f of failed) {
+    items.push(el('li', { class: 'note failed', 'data-note-id': f.id },
+      el('span', { class: 'note-text', text: f.text }),
+      el('span', { class: 'state', text: `Not posted: ${f.message}` }),
+      el('button', { type: 'button', class: 'small-btn', 'data-action': 'dismiss', 'data-id': f.id }, 'Dismiss')));
+  }
+  const saved = st ? [...st.notes.values()].filter((n) => n.author === me.pid).sort((a, b) => b.seq - a.seq) : [];
+  const savedIds = new Set(saved.map((n) => n.id));
+  for (const p of [...pending].reverse()) {
+    if (savedIds.has(p.id)) continue;
+    items.push(el('li', { class: 'note sending', 'data-note-id': p.id },
+      el('span', { class: 'note-text', text: p.text }),
+      el('span', { class: 'state', text: offline ? 'Waiting for connection…' : 'Sending…' })));
+  }
+  for (const n of saved) {
+    items.push(el('li', { class: n.hidden ? 'note saved hidden-note' : 'note saved', 'data-note-id': n.id },
+      el('span', { class: 'note-text', text: n.text }),
+      el('span', { class: 'state', text: n.hidden ? 'Hidden by the facilitator' : `Saved · question ${n.question + 1}` }),
+      st.phase !== 'harvest' && st.phase !== 'closed' ? [
+        el('button', { type: 'button', class: 'small-btn', 'data-action': 'edit', 'data-id': n.id, 'aria-label': 'Edit this note' }, 'Edit'),
+        el('button', { type: 'button', class: 'small-btn', 'data-action': 'delete', 'data-id': n.id, 'aria-label': 'Delete this note' }, 'Delete'),
+      ] : null));
+  }
+  $('#mine').replaceChildren(...(items.length ? items : [el('li', { class: 'empty', text: 'Your notes will appear here.' })]));
+}

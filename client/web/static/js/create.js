@@ -1,0 +1,79 @@
+// create.js: the facilitator's landing page: create a café, or go back to
+// one created on this device.
+import { $, el, load, postJSON, save } from './ui.js';
+
+const DEFAULT_QUESTIONS = [
+  'What is the role of governments in the multistakeholder model of the Internet?',
+  'What are the key issues that government should play an active role in?',
+  'How can governments improve their interaction with other stakeholders?',
+];
+const MAX_QUESTIONS = 12;
+
+let questions = [...DEFAULT_QUESTIONS];
+
+function renderQuestions() {
+  const list = $('#questions');
+  list.replaceChildren(...questions.map((q, i) => el('li', { class: 'question-row' },
+    el('label', { for: `q${i}`, class: 'visually-hidden', text: `Question ${i + 1}` }),
+    el('textarea', { id: `q${i}`, rows: 2, maxlength: 300, oninput: (e) => { questions[i] = e.target.value; } }, q),
+    el('div', { class: 'row-buttons' },
+      el('button', { type: 'button', class: 'secondary', 'aria-label': `Move question ${i + 1} up`, disabled: i === 0, onclick: () => move(i, -1) }, '↑'),
+      el('button', { type: 'button', class: 'secondary', 'aria-label': `Move question ${i + 1} down`, disabled: i === questions.length - 1, onclick: () => move(i, 1) }, '↓'),
+      el('button', { type: 'button', class: 'secondary', 'aria-label': `Remove question ${i + 1}`, disabled: questions.length === 1, onclick: () => remove(i) }, '✕'),
+    ),
+  )));
+  $('#add-question').disabled = questions.length >= MAX_QUESTIONS;
+}
+
+function move(i, d) {
+  [questions[i], questions[i + d]] = [questions[i + d], questions[i]];
+  renderQuestions();
+  document.getElementById(`q${i + d}`).focus();
+}
+
+function remove(i) {
+  questions.splice(i, 1);
+  renderQuestions();
+}
+
+function renderMine() {
+  const mine = load('wc.cafes') || [];
+  $('#mine').hidden = mine.length === 0;
+  $('#mine-list').replaceChildren(...mine.map((c) => el('li', {},
+    el('a', { href: `/facilitate#${c.cafe}.${c.token}`, text: `${c.title} (code ${c.code})` }))));
+}
+
+async function submit(e) {
+  e.preventDefault();
+  const err = $('#create-error');
+  err.hidden = true;
+  const button = $('#create-submit');
+  button.disabled = true;
+  try {
+    const title = $('#title').value.trim();
+    const created = await postJSON('/api/cafes', {
+      title,
+      questions: questions.map((q) => q.trim()).filter((q) => q !== ''),
+      tables: Number($('#tables').value),
+      seats: Number($('#seats').value),
+      round_seconds: Math.round(Number($('#minutes').value) * 60),
+    });
+    const mine = load('wc.cafes') || [];
+    mine.unshift({ cafe: created.cafe, token: created.facilitator_token, wall: created.wall_token, code: created.join_code, title: title || 'World Café' });
+    save('wc.cafes', mine.slice(0, 20));
+    location.href = `/facilitate#${created.cafe}.${created.facilitator_token}`;
+  } catch (ex) {
+    err.textContent = ex.message;
+    err.hidden = false;
+    button.disabled = false;
+  }
+}
+
+$('#add-question').addEventListener('click', () => {
+  questions.push('');
+  renderQuestions();
+  document.getElementById(`q${questions.length - 1}`).focus();
+});
+$('#create').addEventListener('submit', submit);
+renderQuestions();
+renderMine();
