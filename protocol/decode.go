@@ -15,7 +15,7 @@ func DecodeEnvelope(b []byte) (*Envelope, error) {
 		return nil, Errorf(CodeTooLarge, "frame is larger than %d bytes", MaxFrameBytes)
 	}
 	var env Envelope
-	if err := strictUnmarshal(b, &env); err != nil {
+	if t := bytes.TrimLeft(b, " \t\r\n"); len(t) == 0 || t[0] != '{' || strictUnmarshal(b, &env) != nil {
 		return nil, Errorf(CodeMalformed, "frame is not a valid JSON envelope")
 	}
 	if env.V != Version {
@@ -67,9 +67,12 @@ func DecodeCommand(env *Envelope) (any, error) {
 	case CmdBroadcast:
 		return decodeData[Broadcast](env)
 	}
-	// The rest take no data; tolerate {} and null.
-	if d := bytes.TrimSpace(env.Data); len(d) > 0 && !bytes.Equal(d, []byte("{}")) && !bytes.Equal(d, []byte("null")) {
-		return nil, Errorf(CodeInvalid, "%s takes no data", env.Type)
+	// The rest take no data; tolerate an empty object and null.
+	if d := bytes.TrimSpace(env.Data); len(d) > 0 && !bytes.Equal(d, []byte("null")) {
+		var empty struct{}
+		if strictUnmarshal(d, &empty) != nil {
+			return nil, Errorf(CodeInvalid, "%s takes no data", env.Type)
+		}
 	}
 	return nil, nil
 }

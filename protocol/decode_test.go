@@ -1,0 +1,404 @@
+package protocol_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/worldcafe/worldcafe/protocol"
+)
+
+// wantCode fails unless err is a *protocol.Error with code and a message.
+func wantCode(tb testing.TB, err error, code protocol.Code) {
+	tb.Helper()
+	if code == "" {
+		if err != nil {
+			tb.Fatalf("error %v, want none", err)
+		}
+		return
+	}
+	var perr *protocol.Error
+	if !errors.As(err, &perr) {
+		tb.Fatalf("error %v (%T), want a *protocol.Error with code %q", err, err, code)
+	}
+	if perr.Code != code {
+		tb.Fatalf("code %q (%s), want %q", perr.Code, perr.Message, code)
+	}
+	if perr.Message == "" {
+		tb.Errorf("error %q has no message", perr.Code)
+	}
+}
+
+// frame builds a frame from a JSON template, with %q-free substitutions.
+func frame(format string, args ...any) []byte { return []byte(fmt.Sprintf(format, args...)) }
+
+// padTo pads a valid frame with trailing spaces to exactly n bytes.
+func padTo(tb testing.TB, b []byte, n int) []byte {
+	tb.Helper()
+	if len(b) > n {
+		tb.Fatalf("frame of %d bytes is already longer than %d", len(b), n)
+	}
+	return append(b, bytes.Repeat([]byte(" "), n-len(b))...)
+}
+
+func TestDecodeEnvelope(t *testing.T) {
+	ping := []byte(`{"v":1,"type":"ping","data":{"client_time":5}}`)
+	for _, tc := range []struct {
+		name  string
+		frame []byte
+		code  protocol.Code
+	}{
+		{"a minimal frame is accepted", []byte(`{"v":1,"type":"ping"}`), ""},
+		{"a command frame with id and data is accepted", []byte(`{"v":1,"type":"note.post","id":"c-1","data":{"note_id":"n1","text":"Hi"}}`), ""},
+		{"surrounding white space is accepted", []byte(" \n\t{\"v\":1,\"type\":\"ping\"}\r\n "), ""},
+		{"a frame of exactly the largest size is accepted", padTo(t, ping, protocol.MaxFrameBytes), ""},
+		{"a frame one byte over the largest size is too large", padTo(t, ping, protocol.MaxFrameBytes+1), protocol.CodeTooLarge},
+		{"a huge frame is too large", append([]byte(`{"v":1,"type":"ping","data":"`), bytes.Repeat([]byte("x"), 1<<20)...), protocol.CodeTooLarge},
+		{"an empty frame is malformed", []byte(""), protocol.CodeMalformed},
+		{"white space alone is malformed", []byte("  \n "), protocol.CodeMalformed},
+		{"text that is not JSON is malformed", []byte("hello"), protocol.CodeMalformed},
+		{"an unfinished object is malformed", []byte(`{"v":1,"type":"ping"`), protocol.CodeMalformed},
+		{"a JSON array is malformed", []byte(`[{"v":1,"type":"ping"}]`), protocol.CodeMalformed},
+		{"a JSON string is malformed", []byte(`"ping"`), protocol.CodeMalformed},
+		{"a JSON number is malformed", []byte(`1`), protocol.CodeMalformed},
+		{"JSON null is not an envelope", []byte(`null`), protocol.CodeMalformed},
+		{"a second frame after the first is trailing data", []byte(`{"v":1,"type":"ping"}{"v":1,"type":"ping"}`), protocol.CodeMalformed},
+		{"garbage after the frame is trailing data", []byte(`{"v":1,"type":"ping"} x`), protocol.CodeMalformed},
+		{"a stray brace after the frame is trailing data", []byte(`{"v":1,"type":"ping"}}`), protocol.CodeMalformed},
+		{"an unknown field is malformed", []byte(`{"v":1,"type":"ping","token":"secret"}`), protocol.CodeMalformed},
+		{"a field of the wrong type is malformed", []byte(`{"v":"1","type":"ping"}`), protocol.CodeMalformed},
+		{"data that is not JSON is malformed", []byte(`{"v":1,"type":"ping","data":}`), protocol.CodeMalformed},
+		{"a negative seq is malformed", []byte(`{"v":1,"type":"ping","seq":-1}`), protocol.CodeMalformed},
+		{"a frame without a version is the wrong version", []byte(`{"type":"ping"}`), protocol.CodeBadVersion},
+		{"version 0 is the wrong version", []byte(`{"v":0,"type":"ping"}`), protocol.CodeBadVersion},
+		{"version 2 is the wrong version", []byte(`{"v":2,"type":"ping"}`), protocol.CodeBadVersion},
+		{"an empty object is the wrong version", []byte(`{}`), protocol.CodeBadVersion},
+		{"an empty type is malformed", []byte(`{"v":1,"type":""}`), protocol.CodeMalformed},
+		{"a missing type is malformed", []byte(`{"v":1,"id":"c-1"}`), protocol.CodeMalformed},
+		{"a 64-byte id is accepted", frame(`{"v":1,"type":"ping","id":"%s"}`, strings.Repeat("i", 64)), ""},
+		{"a 65-byte id is invalid", frame(`{"v":1,"type":"ping","id":"%s"}`, strings.Repeat("i", 65)), protocol.CodeInvalid},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env, err := protocol.DecodeEnvelope(tc.frame)
+			wantCode(t, err, tc.code)
+			if tc.code != "" {
+				if env != nil {
+					t.Errorf("a rejected frame returned envelope %+v", env)
+				}
+				return
+			}
+			if env == nil || env.V != protocol.Version || env.Type == "" {
+				t.Fatalf("envelope %+v", env)
+			}
+		})
+	}
+
+	t.Run("the fields of a command frame are kept", func(t *testing.T) {
+		env, err := protocol.DecodeEnvelope([]byte(`{"v":1,"type":"round.extend","id":"cmd-7","seq":3,"epoch":9,"at":1700000000000,"data":{"minutes": 5}}`))
+		wantCode(t, err, "")
+		if env.Type != protocol.CmdRoundExtend || env.ID != "cmd-7" || env.Seq != 3 || env.Epoch != 9 || env.At != 1700000000000 {
+			t.Errorf("envelope %+v", env)
+		}
+		if string(env.Data) != `{"minutes": 5}` {
+			t.Errorf("data %s, want it as sent", env.Data)
+		}
+	})
+
+	t.Run("what Marshal encodes decodes to the same envelope", func(t *testing.T) {
+		in := protocol.Envelope{Type: protocol.CmdNotePost, ID: "c-1", Data: protocol.EncodeData(protocol.NotePost{NoteID: "n1", Text: "<Hi> & bye"})}
+		env, err := protocol.DecodeEnvelope(protocol.Marshal(in))
+		wantCode(t, err, "")
+		in.V = protocol.Version
+		if !reflect.DeepEqual(*env, in) {
+			t.Errorf("decoded %+v, want %+v", *env, in)
+		}
+	})
+}
+
+func TestDecodeHello(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		env  protocol.Envelope
+		want protocol.Hello
+		code protocol.Code
+	}{
+		{"a hello with token and café is accepted",
+			protocol.Envelope{Type: protocol.TypeHello, Data: json.RawMessage(`{"token":"tok","cafe":"c1"}`)},
+			protocol.Hello{Token: "tok", Cafe: "c1"}, ""},
+		{"a hello that resumes keeps its position",
+			protocol.Envelope{Type: protocol.TypeHello, Data: json.RawMessage(`{"token":"tok","cafe":"c1","epoch":4,"seq":120}`)},
+			protocol.Hello{Token: "tok", Cafe: "c1", Epoch: 4, Seq: 120}, ""},
+		{"a first frame that is not a hello is malformed",
+			protocol.Envelope{Type: protocol.CmdNotePost, Data: json.RawMessage(`{"token":"tok","cafe":"c1"}`)}, protocol.Hello{}, protocol.CodeMalformed},
+		{"a hello without data is malformed",
+			protocol.Envelope{Type: protocol.TypeHello}, protocol.Hello{}, protocol.CodeMalformed},
+		{"a hello with null data has no token",
+			protocol.Envelope{Type: protocol.TypeHello, Data: json.RawMessage(`null`)}, protocol.Hello{}, protocol.CodeUnauthorized},
+		{"a hello with an unknown field is malformed",
+			protocol.Envelope{Type: protocol.TypeHello, Data: json.RawMessage(`{"token":"tok","cafe":"c1","role":"facilitator"}`)}, protocol.Hello{}, protocol.CodeMalformed},
+		{"a hello with trailing data is malformed",
+			protocol.Envelope{Type: protocol.TypeHello, Data: json.RawMessage(`{"token":"tok","cafe":"c1"} {}`)}, protocol.Hello{}, protocol.CodeMalformed},
+		{"a hello whose seq is a string is malformed",
+			protocol.Envelope{Type: protocol.TypeHello, Data: json.RawMessage(`{"token":"tok","cafe":"c1","seq":"1"}`)}, protocol.Hello{}, protocol.CodeMalformed},
+		{"a hello without a token is unauthorized",
+			protocol.Envelope{Type: protocol.TypeHello, Data: json.RawMessage(`{"cafe":"c1"}`)}, protocol.Hello{}, protocol.CodeUnauthorized},
+		{"a hello without a café is invalid",
+			protocol.Envelope{Type: protocol.TypeHello, Data: json.RawMessage(`{"token":"tok"}`)}, protocol.Hello{}, protocol.CodeInvalid},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := tc.env
+			env.V = protocol.Version
+			h, err := protocol.DecodeHello(&env)
+			wantCode(t, err, tc.code)
+			if tc.code == "" && h != tc.want {
+				t.Errorf("hello %+v, want %+v", h, tc.want)
+			}
+		})
+	}
+}
+
+func TestDecodeCommand(t *testing.T) {
+	cmd := func(typ, data string) *protocol.Envelope {
+		env := &protocol.Envelope{V: protocol.Version, Type: typ, ID: "c-1"}
+		if data != "" {
+			env.Data = json.RawMessage(data)
+		}
+		return env
+	}
+	for _, tc := range []struct {
+		name string
+		env  *protocol.Envelope
+		want any
+		code protocol.Code
+	}{
+		{"a note post decodes to NotePost", cmd(protocol.CmdNotePost, `{"note_id":"n1","text":"Open data"}`), protocol.NotePost{NoteID: "n1", Text: "Open data"}, ""},
+		{"a note edit decodes to NoteEdit", cmd(protocol.CmdNoteEdit, `{"note_id":"n1","text":"Open access"}`), protocol.NoteEdit{NoteID: "n1", Text: "Open access"}, ""},
+		{"a note delete decodes to NoteRef", cmd(protocol.CmdNoteDelete, `{"note_id":"n1"}`), protocol.NoteRef{NoteID: "n1"}, ""},
+		{"a note hide decodes to NoteRef", cmd(protocol.CmdNoteHide, `{"note_id":"n1"}`), protocol.NoteRef{NoteID: "n1"}, ""},
+		{"a note unhide decodes to NoteRef", cmd(protocol.CmdNoteUnhide, `{"note_id":"n1"}`), protocol.NoteRef{NoteID: "n1"}, ""},
+		{"a round extension decodes to RoundExtend", cmd(protocol.CmdRoundExtend, `{"minutes":5}`), protocol.RoundExtend{Minutes: 5}, ""},
+		{"a broadcast decodes to Broadcast", cmd(protocol.CmdBroadcast, `{"text":"Coffee"}`), protocol.Broadcast{Text: "Coffee"}, ""},
+		{"a broadcast of {} clears the line", cmd(protocol.CmdBroadcast, `{}`), protocol.Broadcast{}, ""},
+		{"a note post without data is invalid", cmd(protocol.CmdNotePost, ""), nil, protocol.CodeInvalid},
+		{"a note post with an unknown field is invalid", cmd(protocol.CmdNotePost, `{"note_id":"n1","text":"x","author":"p2"}`), nil, protocol.CodeInvalid},
+		{"a note post with trailing data is invalid", cmd(protocol.CmdNotePost, `{"note_id":"n1","text":"x"} {}`), nil, protocol.CodeInvalid},
+		{"a note post whose text is a number is invalid", cmd(protocol.CmdNotePost, `{"note_id":"n1","text":5}`), nil, protocol.CodeInvalid},
+		{"a note post whose data is a string is invalid", cmd(protocol.CmdNotePost, `"Open data"`), nil, protocol.CodeInvalid},
+		{"a note post whose data is an array is invalid", cmd(protocol.CmdNotePost, `[]`), nil, protocol.CodeInvalid},
+		{"an extension by a string of minutes is invalid", cmd(protocol.CmdRoundExtend, `{"minutes":"5"}`), nil, protocol.CodeInvalid},
+		{"an extension by a fraction of minutes is invalid", cmd(protocol.CmdRoundExtend, `{"minutes":1.5}`), nil, protocol.CodeInvalid},
+		{"an extension without data is invalid", cmd(protocol.CmdRoundExtend, ""), nil, protocol.CodeInvalid},
+		{"an unknown command is an unknown type", cmd("note.shout", `{}`), nil, protocol.CodeUnknownType},
+		{"an empty command name is an unknown type", cmd("", ""), nil, protocol.CodeUnknownType},
+		{"a command name is matched exactly", cmd("Note.Post", `{"note_id":"n1","text":"x"}`), nil, protocol.CodeUnknownType},
+		{"the server's cafe.create is an unknown type to clients", cmd(protocol.CmdCafeCreate, `{}`), nil, protocol.CodeUnknownType},
+		{"the server's participant.join is an unknown type to clients", cmd(protocol.CmdJoin, `{}`), nil, protocol.CodeUnknownType},
+		{"the server's round.timeup is an unknown type to clients", cmd(protocol.CmdTimeUp, ""), nil, protocol.CodeUnknownType},
+		{"a hello is not a command", cmd(protocol.TypeHello, `{"token":"t","cafe":"c"}`), nil, protocol.CodeUnknownType},
+		{"an event name is not a command", cmd(protocol.EvNotePosted, `{}`), nil, protocol.CodeUnknownType},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := protocol.DecodeCommand(tc.env)
+			wantCode(t, err, tc.code)
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("data %#v, want %#v", got, tc.want)
+			}
+		})
+	}
+
+	noData := []string{
+		protocol.CmdRoundStart, protocol.CmdRoundPause, protocol.CmdRoundResume,
+		protocol.CmdRoundEnd, protocol.CmdHarvestStart, protocol.CmdCafeClose,
+	}
+	for _, typ := range noData {
+		for _, data := range []string{"", `{}`, `null`, " {} ", "\nnull\n"} {
+			t.Run(fmt.Sprintf("%s tolerates data %q", typ, data), func(t *testing.T) {
+				got, err := protocol.DecodeCommand(cmd(typ, data))
+				wantCode(t, err, "")
+				if got != nil {
+					t.Errorf("data %#v, want nil", got)
+				}
+			})
+		}
+		for _, data := range []string{`{"minutes":5}`, `[]`, `1`, `"x"`, `true`} {
+			t.Run(fmt.Sprintf("%s refuses data %s", typ, data), func(t *testing.T) {
+				got, err := protocol.DecodeCommand(cmd(typ, data))
+				wantCode(t, err, protocol.CodeInvalid)
+				if got != nil {
+					t.Errorf("data %#v alongside an error", got)
+				}
+			})
+		}
+	}
+
+	t.Run("every client command is decoded", func(t *testing.T) {
+		decoded := map[string]bool{}
+		for typ := range protocol.ClientCommands {
+			data := `{}`
+			switch typ {
+			case protocol.CmdNotePost, protocol.CmdNoteEdit:
+				data = `{"note_id":"n","text":"t"}`
+			case protocol.CmdNoteDelete, protocol.CmdNoteHide, protocol.CmdNoteUnhide:
+				data = `{"note_id":"n"}`
+			case protocol.CmdRoundExtend:
+				data = `{"minutes":1}`
+			case protocol.CmdBroadcast:
+				data = `{"text":"t"}`
+			}
+			if _, err := protocol.DecodeCommand(cmd(typ, data)); err != nil {
+				t.Errorf("%s: %v", typ, err)
+			}
+			decoded[typ] = true
+		}
+		if len(decoded) != 13 {
+			t.Errorf("%d client commands, want the 13 of commands.go", len(decoded))
+		}
+	})
+}
+
+// seedFrames are valid and invalid frames for the fuzzers to start from.
+var seedFrames = []string{
+	`{"v":1,"type":"hello","data":{"token":"tok","cafe":"c1","epoch":2,"seq":10}}`,
+	`{"v":1,"type":"ping","data":{"client_time":1700000000000}}`,
+	`{"v":1,"type":"note.post","id":"c-1","data":{"note_id":"550e8400-e29b-41d4-a716-446655440000","text":"Open data 👩‍💻"}}`,
+	`{"v":1,"type":"note.edit","id":"c-2","data":{"note_id":"n1","text":"line\nbreak"}}`,
+	`{"v":1,"type":"note.delete","id":"c-3","data":{"note_id":"n1"}}`,
+	`{"v":1,"type":"note.hide","id":"c-4","data":{"note_id":"n1"}}`,
+	`{"v":1,"type":"note.unhide","id":"c-5","data":{"note_id":"n1"}}`,
+	`{"v":1,"type":"round.start","id":"c-6"}`,
+	`{"v":1,"type":"round.pause","id":"c-7","data":{}}`,
+	`{"v":1,"type":"round.resume","id":"c-8","data":null}`,
+	`{"v":1,"type":"round.extend","id":"c-9","data":{"minutes":5}}`,
+	`{"v":1,"type":"round.end","id":"c-10"}`,
+	`{"v":1,"type":"harvest.start","id":"c-11"}`,
+	`{"v":1,"type":"cafe.close","id":"c-12"}`,
+	`{"v":1,"type":"broadcast.set","id":"c-13","data":{"text":"Coffee <now> & later"}}`,
+	`{"v":1,"type":"round.timeup"}`,
+	`{"v":2,"type":"ping"}`,
+	`{"v":1,"type":""}`,
+	`{"v":1,"type":"ping","x":1}`,
+	`{"v":1,"type":"ping"}{"v":1,"type":"ping"}`,
+	`{"v":1,"type":"note.post","data":{"note_id":"n1","text":"x","extra":true}}`,
+	`{"v":1,"type":"round.start","data":{"a":1}}`,
+	`{"v":1,"type":"round.extend","data":{"minutes":"5"}}`,
+	`{"V":1,"TYPE":"ping"}`,
+	`{"v":1,"type":"note.post","data":{"note_id":"\ud800","text":"\u0000\xff"}}`,
+	`null`, `[]`, `{}`, `{`, ``, `"x"`, `1e999`,
+	"{\"v\":1,\"type\":\"note.post\",\"data\":{\"note_id\":\"n1\",\"text\":\"\xff\xfe\"}}",
+}
+
+func FuzzDecodeEnvelope(f *testing.F) {
+	for _, s := range seedFrames {
+		f.Add([]byte(s))
+	}
+	f.Add(bytes.Repeat([]byte("["), 5000))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		env, err := protocol.DecodeEnvelope(b)
+		if err != nil {
+			var perr *protocol.Error
+			if !errors.As(err, &perr) || perr == nil || perr.Code == "" {
+				t.Fatalf("error %v (%T) is not a *protocol.Error with a code", err, err)
+			}
+			if env != nil {
+				t.Fatalf("rejected frame returned envelope %+v", env)
+			}
+			return
+		}
+		if env == nil {
+			t.Fatal("accepted frame returned no envelope")
+		}
+		if env.V != protocol.Version {
+			t.Fatalf("accepted envelope has version %d", env.V)
+		}
+		if env.Type == "" || len(env.ID) > protocol.MaxIDBytes || len(b) > protocol.MaxFrameBytes {
+			t.Fatalf("accepted envelope breaks a limit: type %q, id of %d bytes, frame of %d bytes", env.Type, len(env.ID), len(b))
+		}
+		// What was accepted re-encodes to a frame that decodes the same.
+		again := protocol.Marshal(*env)
+		if len(again) > protocol.MaxFrameBytes {
+			return // escaping (<, >, & as \u00XX) may grow a frame past the limit
+		}
+		env2, err := protocol.DecodeEnvelope(again)
+		if err != nil {
+			t.Fatalf("re-encoded frame %s was rejected: %v", again, err)
+		}
+		if env2.Type != env.Type || env2.ID != env.ID || env2.Seq != env.Seq || env2.Epoch != env.Epoch || env2.At != env.At {
+			t.Fatalf("round trip changed the envelope: %+v → %+v", env, env2)
+		}
+		if !sameJSON(env.Data, env2.Data) {
+			t.Fatalf("round trip changed the data: %s → %s", env.Data, env2.Data)
+		}
+	})
+}
+
+func FuzzDecodeCommand(f *testing.F) {
+	for _, s := range seedFrames {
+		f.Add([]byte(s))
+	}
+	want := map[string]reflect.Type{
+		protocol.CmdNotePost:    reflect.TypeFor[protocol.NotePost](),
+		protocol.CmdNoteEdit:    reflect.TypeFor[protocol.NoteEdit](),
+		protocol.CmdNoteDelete:  reflect.TypeFor[protocol.NoteRef](),
+		protocol.CmdNoteHide:    reflect.TypeFor[protocol.NoteRef](),
+		protocol.CmdNoteUnhide:  reflect.TypeFor[protocol.NoteRef](),
+		protocol.CmdRoundExtend: reflect.TypeFor[protocol.RoundExtend](),
+		protocol.CmdBroadcast:   reflect.TypeFor[protocol.Broadcast](),
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		env, err := protocol.DecodeEnvelope(b)
+		if err != nil {
+			return // FuzzDecodeEnvelope covers rejected frames
+		}
+		data, err := protocol.DecodeCommand(env)
+		if err != nil {
+			var perr *protocol.Error
+			if !errors.As(err, &perr) || perr == nil || perr.Code == "" {
+				t.Fatalf("error %v (%T) is not a *protocol.Error with a code", err, err)
+			}
+			if data != nil {
+				t.Fatalf("rejected command returned data %#v", data)
+			}
+			if !protocol.ClientCommands[env.Type] && perr.Code != protocol.CodeUnknownType {
+				t.Fatalf("unknown command %q rejected with %q, want unknown_type", env.Type, perr.Code)
+			}
+			return
+		}
+		if !protocol.ClientCommands[env.Type] {
+			t.Fatalf("accepted %q, which is not a client command", env.Type)
+		}
+		wt, hasData := want[env.Type]
+		if !hasData {
+			if data != nil {
+				t.Fatalf("%s takes no data but decoded %#v", env.Type, data)
+			}
+			return
+		}
+		if reflect.TypeOf(data) != wt {
+			t.Fatalf("%s decoded to %T, want %v", env.Type, data, wt)
+		}
+		// The data re-encodes to the same value.
+		again, err := protocol.DecodeCommand(&protocol.Envelope{V: protocol.Version, Type: env.Type, Data: protocol.EncodeData(data)})
+		if err != nil || !reflect.DeepEqual(again, data) {
+			t.Fatalf("%s data %#v re-decoded to %#v, %v", env.Type, data, again, err)
+		}
+	})
+}
+
+// sameJSON reports whether a and b hold the same JSON value (or are both empty).
+func sameJSON(a, b json.RawMessage) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return len(a) == len(b)
+	}
+	var va, vb any
+	da, db := json.NewDecoder(bytes.NewReader(a)), json.NewDecoder(bytes.NewReader(b))
+	da.UseNumber()
+	db.UseNumber()
+	if da.Decode(&va) != nil || db.Decode(&vb) != nil {
+		return false
+	}
+	return reflect.DeepEqual(va, vb)
+}
