@@ -291,3 +291,21 @@ func ReadUntilClose(tb testing.TB, ws *websocket.Conn, timeout time.Duration) ([
 		out = append(out, env)
 	}
 }
+
+// WaitPosition waits until c.Position() reaches seq. The client records a
+// frame's seq just after handing it over, so right after reading a frame
+// its position may still be one frame behind for a moment.
+func WaitPosition(tb testing.TB, c *client.Conn, seq uint64) (epoch uint64) {
+	tb.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		e, s := c.Position()
+		if s == seq {
+			return e
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("position is (%d, %d), want seq %d", e, s, seq)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
