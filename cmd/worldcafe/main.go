@@ -21,6 +21,8 @@ const usage = `worldcafe runs a World Café: timed rounds, rotating tables, live
 Usage:
   worldcafe serve  [flags]   run the server (default :8080, data in ./data)
   worldcafe export [flags]   write a café's report (json, csv or md) from the data directory
+  worldcafe bench  [flags]   load generator: measure a server against a minimal broadcast baseline
+  worldcafe baseline [flags] the minimal broadcast server that bench compares with
 
 Run 'worldcafe <command> -h' for the flags of a command.
 `
@@ -46,6 +48,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runServe(ctx, args[1:], stdout, stderr)
 	case "export":
 		err = runExport(ctx, args[1:], stdout, stderr)
+	case "bench":
+		err = runBench(ctx, args[1:], stdout, stderr)
+	case "baseline":
+		err = runBaseline(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -1,0 +1,229 @@
+package loadgen
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/worldcafe/worldcafe/client"
+	"github.com/worldcafe/worldcafe/protocol"
+)
+
+// peer is one simulated device. post returns when the note is acknowledged
+// (worldcafe) or written (baseline, which has no acks).
+type peer interface {
+	post(ctx context.Context, id, text string) error
+	kill()
+}
+
+// tracker matches received notes to their send time.
+type tracker struct {
+	sent      sync.Map // note id → time.Time
+	delivered atomic.Int64
+	frames    atomic.Int64
+}
+
+func (t *tracker) markSent(id string) { t.sent.Store(id, time.Now()) }
+
+// received is called by a peer's reader for every note it sees; it returns
+// the latency in ms, or -1 for notes this run did not send.
+func (t *tracker) received(id string) float64 {
+	t.frames.Add(1)
+	v, ok := t.sent.Load(id)
+	if !ok {
+		return -1
+	}
+	t.delivered.Add(1)
+	return ms(time.Since(v.(time.Time)))
+}
+
+// room is a set of connected peers: the first len-walls post, all receive.
+type room struct {
+	peers   []peer
+	posters int
+	tr      *tracker
+	res     *Result
+	readers sync.WaitGroup
+	fac     *client.Conn
+	cafe    string
+}
+
+func (r *room) close() {
+	for _, p := range r.peers {
+		p.kill()
+	}
+	if r.fac != nil {
+		r.fac.Kill()
+	}
+	r.readers.Wait()
+}
+
+// waitDelivered waits until want deliveries arrived or timeout passed.
+func (r *room) waitDelivered(want int64, timeout time.Duration) {
+	deadline := time.Now().Add(timeout)
+	for r.tr.delivered.Load() < want && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// --- worldcafe ---
+
+type cafePeer struct{ c *client.Conn }
+
+func (p cafePeer) post(ctx context.Context, id, text string) error {
+	_, err := p.c.Post(ctx, id, text)
+	return err
+}
+
+func (p cafePeer) kill() { p.c.Kill() }
+
+// worldcafeRoom creates a café with a running round, joins attendees and
+// connects them and the walls.
+func worldcafeRoom(ctx context.Context, cfg Config, src *sources, attendees, walls, tables int, res *Result) (*room, error) {
+	api := client.API{BaseURL: cfg.URL, HTTP: src.client(0)}
+	seats := min(protocol.MaxSeats, max(protocol.MinSeats, (attendees+tables-1)/tables+1))
+	created, err := api.CreateCafe(ctx, protocol.CreateCafe{Title: "Load test", Tables: tables, Seats: seats, RoundSeconds: protocol.MaxRoundSeconds})
+	if err != nil {
+		return nil, fmt.Errorf("creating café: %w", err)
+	}
+	wsURL := "ws" + strings.TrimPrefix(cfg.URL, "http") + "/ws"
+	r := &room{tr: &tracker{}, res: res, posters: attendees, cafe: created.Cafe}
+	tokens := make([]string, attendees+walls)
+	parallel(ctx, attendees, 32, func(i int) {
+		a := client.API{BaseURL: cfg.URL, HTTP: src.client(i)}
+		j, err := a.Join(ctx, protocol.Join{Code: created.JoinCode, Name: fmt.Sprintf("Attendee %d", i)})
+		if err != nil {
+			res.fail(fmt.Errorf("join: %w", err))
+			return
+		}
+		tokens[i] = j.Token
+	})
+	for i := attendees; i < attendees+walls; i++ {
+		tokens[i] = created.WallToken
+	}
+	conns := make([]*client.Conn, len(tokens))
+	parallel(ctx, len(tokens), 64, func(i int) {
+		if tokens[i] == "" {
+			return
+		}
+		c, err := client.Dial(ctx, wsURL, created.Cafe, tokens[i], client.Options{HTTP: src.client(i)})
+		if err != nil {
+			res.fail(fmt.Errorf("dial: %w", err))
+			return
+		}
+		conns[i] = c
+	})
+	for _, c := range conns {
+		if c == nil {
+			continue
+		}
+		r.peers = append(r.peers, cafePeer{c})
+		r.readers.Add(1)
+		go r.readCafe(c)
+	}
+	if len(r.peers) != len(tokens) {
+		r.close()
+		return nil, fmt.Errorf("only %d of %d devices connected (%s)", len(r.peers), len(tokens), res.FirstError)
+	}
+	if r.fac, err = client.Dial(ctx, wsURL, created.Cafe, created.FacilitatorToken, client.Options{HTTP: src.client(0)}); err != nil {
+		r.close()
+		return nil, err
+	}
+	go func() {
+		for range r.fac.Events() { // the facilitator only sends
+		}
+	}()
+	if _, err := r.fac.Send(ctx, protocol.CmdRoundStart, nil); err != nil {
+		r.close()
+		return nil, fmt.Errorf("starting round: %w", err)
+	}
+	return r, nil
+}
+
+func (r *room) readCafe(c *client.Conn) {
+	defer r.readers.Done()
+	var lat []float64
+	var n struct {
+		NoteID string `json:"note_id"`
+	}
+	for env := range c.Events() {
+		if env.Type != protocol.EvNotePosted {
+			continue
+		}
+		if json.Unmarshal(env.Data, &n) == nil {
+			if l := r.tr.received(n.NoteID); l >= 0 {
+				lat = append(lat, l)
+			}
+		}
+	}
+	r.res.addDeliveries(lat)
+}
+
+// --- baseline ---
+
+type basePeer struct{ c *websocket.Conn }
+
+func (p basePeer) post(ctx context.Context, id, text string) error {
+	b, _ := json.Marshal(map[string]string{"note_id": id, "text": text})
+	return p.c.Write(ctx, websocket.MessageText, b)
+}
+
+func (p basePeer) kill() { p.c.CloseNow() }
+
+func baselineRoom(ctx context.Context, cfg Config, src *sources, devices int, res *Result) (*room, error) {
+	r := &room{tr: &tracker{}, res: res, posters: devices}
+	conns := make([]*websocket.Conn, devices)
+	parallel(ctx, devices, 64, func(i int) {
+		c, _, err := websocket.Dial(ctx, cfg.BaselineURL, &websocket.DialOptions{HTTPClient: src.client(i)})
+		if err != nil {
+			res.fail(fmt.Errorf("dial baseline: %w", err))
+			return
+		}
+		c.SetReadLimit(1 << 20)
+		conns[i] = c
+	})
+	for _, c := range conns {
+		if c == nil {
+			continue
+		}
+		r.peers = append(r.peers, basePeer{c})
+		r.readers.Add(1)
+		go r.readBase(c)
+	}
+	if len(r.peers) != devices {
+		r.close()
+		return nil, fmt.Errorf("only %d of %d baseline devices connected (%s)", len(r.peers), devices, res.FirstError)
+	}
+	return r, nil
+}
+
+func (r *room) readBase(c *websocket.Conn) {
+	defer r.readers.Done()
+	var lat []float64
+	var n struct {
+		NoteID string `json:"note_id"`
+	}
+	for {
+		_, b, err := c.Read(context.Background())
+		if err != nil {
+			break
+		}
+		if json.Unmarshal(b, &n) == nil {
+			if l := r.tr.received(n.NoteID); l >= 0 {
+				lat = append(lat, l)
+			}
+		}
+	}
+	r.res.addDeliveries(lat)
+}
+
+// noteText is a realistic sticky note: about 100 characters.
+func noteText(i int) string {
+	return fmt.Sprintf("Idea %d: governments should convene and listen, while other stakeholders lead on the technical details.", i)
+}

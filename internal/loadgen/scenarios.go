@@ -1,0 +1,350 @@
+package loadgen
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/worldcafe/worldcafe/client"
+	"github.com/worldcafe/worldcafe/protocol"
+)
+
+// Scenarios lists what Run can do, in the order "all" runs them.
+var Scenarios = []string{"room", "burst", "storm", "durable", "big"}
+
+// Run runs the named scenarios against the worldcafe server and, where it
+// makes sense, the baseline. Each scenario is bounded in time.
+func Run(ctx context.Context, cfg Config, names []string) ([]Result, error) {
+	cfg.setDefaults()
+	src := newSources(cfg.Sources)
+	var out []Result
+	for _, name := range names {
+		type fn func(context.Context, Config, *sources, string) (*Result, error)
+		var f fn
+		baseline := cfg.BaselineURL != ""
+		switch name {
+		case "room":
+			f = room20
+		case "burst":
+			f = burst
+		case "storm":
+			f, baseline = storm, false // the baseline has no resume to measure
+		case "durable":
+			f, baseline = durable, false // nor durability
+		case "big":
+			f = big
+		default:
+			return out, fmt.Errorf("unknown scenario %q (have %s)", name, strings.Join(Scenarios, ", "))
+		}
+		targets := []string{"worldcafe"}
+		if baseline {
+			targets = append(targets, "baseline")
+		}
+		for _, target := range targets {
+			cfg.Progress("%s against %s…", name, target)
+			sctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+			res, err := f(sctx, cfg, src, target)
+			cancel()
+			if err != nil {
+				return out, fmt.Errorf("%s against %s: %w", name, target, err)
+			}
+			res.finish()
+			out = append(out, *res)
+			// Let the servers settle (closed sockets, GC) between scenarios.
+			time.Sleep(time.Second)
+		}
+	}
+	return out, nil
+}
+
+func newResult(scenario, target string) *Result {
+	return &Result{Scenario: scenario, Target: target, acc: &samples{}}
+}
+
+func (cfg Config) pid(target string) int {
+	if target == "baseline" {
+		return cfg.BaselinePID
+	}
+	return cfg.ServerPID
+}
+
+func buildRoom(ctx context.Context, cfg Config, src *sources, target string, res *Result) (*room, error) {
+	if target == "baseline" {
+		return baselineRoom(ctx, cfg, src, cfg.Attendees+cfg.Walls, res)
+	}
+	return worldcafeRoom(ctx, cfg, src, cfg.Attendees, cfg.Walls, cfg.Tables, res)
+}
+
+// room20: attendees and walls connected, a round running, notes posted at
+// cfg.Rate by random attendees; delivery latency is post → received by
+// every device.
+func room20(ctx context.Context, cfg Config, src *sources, target string) (*Result, error) {
+	res := newResult("room", target)
+	r, err := buildRoom(ctx, cfg, src, target, res)
+	if err != nil {
+		return nil, err
+	}
+	defer r.close()
+	res.Conns = len(r.peers)
+	res.startProc(cfg.pid(target))
+	start := time.Now()
+	tick := time.NewTicker(time.Duration(float64(time.Second) / cfg.Rate))
+	var posts sync.WaitGroup
+	var acked atomic.Int64
+	n := 0
+	for time.Since(start) < cfg.Duration && ctx.Err() == nil {
+		<-tick.C
+		id := fmt.Sprintf("room-%s-%d", target, n)
+		p := r.peers[rand.IntN(cfg.Attendees)]
+		text := noteText(n)
+		n++
+		posts.Add(1)
+		go func() {
+			defer posts.Done()
+			r.tr.markSent(id)
+			t0 := time.Now()
+			if err := p.post(ctx, id, text); err != nil {
+				res.fail(err)
+				return
+			}
+			if target == "worldcafe" {
+				res.addAck(time.Since(t0))
+			}
+			acked.Add(1)
+		}()
+	}
+	tick.Stop()
+	posts.Wait()
+	want := acked.Load() * int64(len(r.peers))
+	r.waitDelivered(want, 10*time.Second)
+	res.Elapsed = time.Since(start)
+	res.endProc()
+	res.Notes = int(acked.Load())
+	res.NotesPerSec = float64(res.Notes) / cfg.Duration.Seconds()
+	res.Delivered = int(r.tr.delivered.Load())
+	res.Missing = int(want) - res.Delivered
+	res.FramesPerS = float64(res.Delivered) / res.Elapsed.Seconds()
+	r.close()
+	return res, nil
+}
+
+// burst: every attendee posts at once, as at the end of a round; the time
+// until every note is acknowledged and delivered everywhere.
+func burst(ctx context.Context, cfg Config, src *sources, target string) (*Result, error) {
+	res := newResult("burst", target)
+	r, err := buildRoom(ctx, cfg, src, target, res)
+	if err != nil {
+		return nil, err
+	}
+	defer r.close()
+	res.Conns = len(r.peers)
+	res.startProc(cfg.pid(target))
+	start := time.Now()
+	var posts sync.WaitGroup
+	var acked atomic.Int64
+	for i := range cfg.Attendees {
+		posts.Add(1)
+		go func() {
+			defer posts.Done()
+			id := fmt.Sprintf("burst-%s-%d", target, i)
+			r.tr.markSent(id)
+			t0 := time.Now()
+			if err := r.peers[i].post(ctx, id, noteText(i)); err != nil {
+				res.fail(err)
+				return
+			}
+			if target == "worldcafe" {
+				res.addAck(time.Since(t0))
+			}
+			acked.Add(1)
+		}()
+	}
+	posts.Wait()
+	want := acked.Load() * int64(len(r.peers))
+	r.waitDelivered(want, 2*time.Minute)
+	res.Elapsed = time.Since(start)
+	res.endProc()
+	res.Notes = int(acked.Load())
+	res.Delivered = int(r.tr.delivered.Load())
+	res.Missing = int(want) - res.Delivered
+	res.FramesPerS = float64(res.Delivered) / res.Elapsed.Seconds()
+	res.Note = fmt.Sprintf("%d notes at once; elapsed = until all acknowledged and delivered to all %d devices", cfg.Attendees, len(r.peers))
+	r.close()
+	return res, nil
+}
+
+// durable: many posters in many cafés posting as fast as acks come back;
+// every ack means the note is fsynced.
+func durable(ctx context.Context, cfg Config, src *sources, target string) (*Result, error) {
+	res := newResult("durable", target)
+	wsURL := "ws" + strings.TrimPrefix(cfg.URL, "http") + "/ws"
+	type poster struct {
+		c    *client.Conn
+		cafe string
+	}
+	var posters []poster
+	var mu sync.Mutex
+	parallel(ctx, cfg.Cafes, 8, func(i int) {
+		api := client.API{BaseURL: cfg.URL, HTTP: src.client(i)}
+		created, err := api.CreateCafe(ctx, protocol.CreateCafe{Title: "Durable", Tables: 2, RoundSeconds: protocol.MaxRoundSeconds})
+		if err != nil {
+			res.fail(err)
+			return
+		}
+		fac, err := client.Dial(ctx, wsURL, created.Cafe, created.FacilitatorToken, client.Options{HTTP: src.client(i)})
+		if err != nil {
+			res.fail(err)
+			return
+		}
+		defer fac.Kill()
+		go func() {
+			for range fac.Events() {
+			}
+		}()
+		if _, err := fac.Send(ctx, protocol.CmdRoundStart, nil); err != nil {
+			res.fail(err)
+			return
+		}
+		for k := range cfg.Posters {
+			j, err := api.Join(ctx, protocol.Join{Code: created.JoinCode})
+			if err != nil {
+				res.fail(err)
+				return
+			}
+			c, err := client.Dial(ctx, wsURL, created.Cafe, j.Token, client.Options{HTTP: src.client(i*cfg.Posters + k)})
+			if err != nil {
+				res.fail(err)
+				return
+			}
+			go func() {
+				for range c.Events() {
+				}
+			}()
+			mu.Lock()
+			posters = append(posters, poster{c, created.Cafe})
+			mu.Unlock()
+		}
+	})
+	if len(posters) == 0 {
+		return nil, fmt.Errorf("no poster connected: %s", res.FirstError)
+	}
+	defer func() {
+		for _, p := range posters {
+			p.c.Kill()
+		}
+	}()
+	res.Conns = len(posters)
+	res.startProc(cfg.pid(target))
+	start := time.Now()
+	stop := start.Add(cfg.Duration)
+	var acked atomic.Int64
+	var wg sync.WaitGroup
+	for pi, p := range posters {
+		for k := range cfg.InFlight {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for n := 0; time.Now().Before(stop) && ctx.Err() == nil; n++ {
+					t0 := time.Now()
+					_, err := p.c.Post(ctx, fmt.Sprintf("d-%d-%d-%d", pi, k, n), noteText(n))
+					if err != nil {
+						var pe *protocol.Error
+						if errors.As(err, &pe) && pe.Code == protocol.CodeRateLimited {
+							res.fail(err)
+							time.Sleep(50 * time.Millisecond)
+							continue
+						}
+						res.fail(err)
+						return
+					}
+					res.addAck(time.Since(t0))
+					acked.Add(1)
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	res.Elapsed = time.Since(start)
+	res.endProc()
+	res.Notes = int(acked.Load())
+	res.NotesPerSec = float64(res.Notes) / res.Elapsed.Seconds()
+	res.Note = fmt.Sprintf("%d cafés × %d posters × %d in flight; every ack is after fsync", cfg.Cafes, cfg.Posters, cfg.InFlight)
+	return res, nil
+}
+
+// big: as many connections as asked for (walls of one café, or baseline
+// clients), opened as fast as the server takes them; RSS per connection.
+func big(ctx context.Context, cfg Config, src *sources, target string) (*Result, error) {
+	res := newResult("big", target)
+	pid := cfg.pid(target)
+	var open func(i int) (func(), error)
+	if target == "baseline" {
+		open = func(i int) (func(), error) {
+			c, _, err := websocket.Dial(ctx, cfg.BaselineURL, &websocket.DialOptions{HTTPClient: src.client(i)})
+			if err != nil {
+				return nil, err
+			}
+			return func() { c.CloseNow() }, nil
+		}
+	} else {
+		api := client.API{BaseURL: cfg.URL, HTTP: src.client(0)}
+		created, err := api.CreateCafe(ctx, protocol.CreateCafe{Title: "Big"})
+		if err != nil {
+			return nil, err
+		}
+		wsURL := "ws" + strings.TrimPrefix(cfg.URL, "http") + "/ws"
+		open = func(i int) (func(), error) {
+			c, err := client.Dial(ctx, wsURL, created.Cafe, created.WallToken, client.Options{HTTP: src.client(i), Buffer: 16})
+			if err != nil {
+				return nil, err
+			}
+			return c.Kill, nil
+		}
+	}
+	// Settle first so the baseline RSS is the idle server's.
+	time.Sleep(500 * time.Millisecond)
+	rss0 := int64(0)
+	if pid != 0 {
+		rss0 = readRSS(pid)
+	}
+	res.startProc(pid)
+	closers := make([]func(), cfg.Conns)
+	start := time.Now()
+	parallel(ctx, cfg.Conns, 128, func(i int) {
+		c, err := open(i)
+		if err != nil {
+			res.fail(err)
+			return
+		}
+		closers[i] = c
+	})
+	res.Elapsed = time.Since(start)
+	for _, c := range closers {
+		if c != nil {
+			res.Conns++
+		}
+	}
+	res.ConnsPerSec = float64(res.Conns) / res.Elapsed.Seconds()
+	time.Sleep(2 * time.Second) // idle: let the runtime settle
+	res.endProc()
+	if res.Conns > 0 && pid != 0 {
+		res.RSSPerConn = (res.ServerRSS - rss0) / int64(res.Conns)
+	}
+	var wg sync.WaitGroup
+	for _, c := range closers {
+		if c != nil {
+			wg.Add(1)
+			go func() { defer wg.Done(); c() }()
+		}
+	}
+	wg.Wait()
+	res.Note = fmt.Sprintf("%d idle connections asked for", cfg.Conns)
+	return res, nil
+}
