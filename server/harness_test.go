@@ -6,11 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -186,22 +184,6 @@ func (l smallSendListener) Accept() (net.Conn, error) {
 		}
 	}
 	return c, err
-}
-
-// SmallReceiveBuffer returns an HTTP client whose sockets have a kernel
-// receive buffer of size bytes, set before connecting so that the TCP
-// window stays small: a phone on a poor link.
-func SmallReceiveBuffer(size int) *http.Client {
-	d := &net.Dialer{Control: func(network, address string, rc syscall.RawConn) error {
-		var serr error
-		if err := rc.Control(func(fd uintptr) {
-			serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, size)
-		}); err != nil {
-			return err
-		}
-		return serr
-	}}
-	return &http.Client{Transport: &http.Transport{DialContext: d.DialContext}}
 }
 
 // CafeState is the café as its log rebuilds it (newest snapshot plus tail),

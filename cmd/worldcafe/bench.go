@@ -43,7 +43,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&cfg.Cafes, "cafes", 50, "cafés in durable")
 	fs.IntVar(&cfg.Posters, "posters", 4, "posting connections per café in durable")
 	fs.IntVar(&cfg.InFlight, "in-flight", 8, "unacknowledged posts per poster in durable")
-	msgRate := fs.String("message-rate", "200", "per-connection frame limit of the started server (its -message-rate)")
+	msgRate := fs.String("message-rate", "2000", "per-connection frame limit of the started server (its -message-rate)")
 	ipConns := fs.String("ip-max-conns", "1000", "per-address connection limit of the started server (its -ip-max-conns)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

@@ -84,13 +84,13 @@ type Result struct {
 	Delivery Percentiles `json:"delivery_ms"`
 	Ack      Percentiles `json:"ack_ms"`
 
-	Elapsed      time.Duration `json:"elapsed_ns"`
-	ServerCPU    float64       `json:"server_cpu_percent,omitempty"` // of one core
-	ServerRSS    int64         `json:"server_rss_bytes,omitempty"`
-	RSSPerConn   int64         `json:"rss_per_conn_bytes,omitempty"`
-	Note         string        `json:"note,omitempty"`
-	ErrorCount   int           `json:"errors"`
-	FirstError   string        `json:"first_error,omitempty"`
+	Elapsed    time.Duration `json:"elapsed_ns"`
+	ServerCPU  float64       `json:"server_cpu_percent,omitempty"` // of one core
+	ServerRSS  int64         `json:"server_rss_bytes,omitempty"`
+	RSSPerConn int64         `json:"rss_per_conn_bytes,omitempty"`
+	Note       string        `json:"note,omitempty"`
+	ErrorCount int           `json:"errors"`
+	FirstError string        `json:"first_error,omitempty"`
 
 	acc *samples // raw measurements while the scenario runs
 }
