@@ -29,14 +29,27 @@ func newQueue(limit int) *queue {
 	return &queue{limit: limit, ready: make(chan struct{}, 1)}
 }
 
-// push adds f and reports whether it fit. force skips the byte limit: the
-// catch-up a connection gets on (re)connect (a snapshot or missed events) is
-// bounded by the resume window instead.
-func (q *queue) push(f frame, force bool) bool {
+// pushResult says what became of a pushed frame.
+type pushResult int
+
+const (
+	pushed     pushResult = iota
+	pushFull              // over the byte bound: the consumer is too slow
+	pushClosed            // the connection is going away anyway
+)
+
+// push adds f. force skips the byte limit: the catch-up a connection gets
+// on (re)connect (a snapshot or missed events) is bounded by the resume
+// window instead.
+func (q *queue) push(f frame, force bool) pushResult {
 	q.mu.Lock()
-	if q.closed || (!force && q.bytes+len(f.b) > q.limit) {
+	if q.closed {
 		q.mu.Unlock()
-		return false
+		return pushClosed
+	}
+	if !force && q.bytes+len(f.b) > q.limit {
+		q.mu.Unlock()
+		return pushFull
 	}
 	q.frames = append(q.frames, f)
 	if !force {
@@ -49,7 +62,7 @@ func (q *queue) push(f frame, force bool) bool {
 	case q.ready <- struct{}{}:
 	default:
 	}
-	return true
+	return pushed
 }
 
 // take returns everything queued so far (possibly nothing). The writer calls

@@ -351,10 +351,13 @@ func (r *runner) publish(events []protocol.Event) {
 		b := protocol.EncodeEvent(ev)
 		r.ring.push(ev.Seq, b)
 		for s := range r.subs {
-			if !s.q.push(frame{b: b, queuedAt: now}, false) {
+			switch s.q.push(frame{b: b, queuedAt: now}, false) {
+			case pushFull:
 				delete(r.subs, s)
 				r.srv.metrics.SlowConsumers.Add(1)
 				s.kill(protocol.CloseSlowConsumer, "too slow: reconnect to resume", false)
+			case pushClosed:
+				delete(r.subs, s)
 			}
 		}
 	}
