@@ -34,6 +34,9 @@ var ClientCommands = map[string]bool{
 	CmdRoundStart: true, CmdRoundPause: true, CmdRoundResume: true,
 	CmdRoundExtend: true, CmdRoundEnd: true,
 	CmdHarvestStart: true, CmdCafeClose: true, CmdBroadcast: true,
+	CmdThemeCreate: true, CmdThemeRename: true, CmdThemeMerge: true, CmdNoteTheme: true,
+	CmdSpotlight: true, CmdHandRaise: true, CmdHandLower: true, CmdSpeakerNext: true,
+	CmdVoteOpen: true, CmdVoteCast: true, CmdVoteUncast: true, CmdVoteReveal: true, CmdVoteClose: true,
 }
 
 // CreateCafe is the body of POST /api/cafes and the data of cafe.create.

@@ -66,6 +66,22 @@ func DecodeCommand(env *Envelope) (any, error) {
 		return decodeData[RoundExtend](env)
 	case CmdBroadcast:
 		return decodeData[Broadcast](env)
+	case CmdThemeCreate:
+		return decodeData[ThemeCreate](env)
+	case CmdThemeRename:
+		return decodeData[ThemeRename](env)
+	case CmdThemeMerge:
+		return decodeData[ThemeMerge](env)
+	case CmdNoteTheme:
+		return decodeData[NoteTheme](env)
+	case CmdSpotlight:
+		return decodeData[Spotlight](env)
+	case CmdVoteOpen:
+		return decodeData[VoteOpen](env)
+	case CmdVoteCast, CmdVoteUncast:
+		return decodeData[VoteDot](env)
+	case CmdVoteReveal, CmdVoteClose:
+		return decodeData[VoteRef](env)
 	}
 	// The rest take no data; tolerate an empty object and null.
 	if d := bytes.TrimSpace(env.Data); len(d) > 0 && !bytes.Equal(d, []byte("null")) {

@@ -254,8 +254,8 @@ func TestDecodeCommand(t *testing.T) {
 			}
 			decoded[typ] = true
 		}
-		if len(decoded) != 13 {
-			t.Errorf("%d client commands, want the 13 of commands.go", len(decoded))
+		if len(decoded) != 26 {
+			t.Errorf("%d client commands, want the 13 of commands.go and the 13 of harvest.go", len(decoded))
 		}
 	})
 }

@@ -64,6 +64,9 @@ type Welcome struct {
 	Seq           uint64 `json:"seq"` // the café's newest seq when the welcome was sent
 	Resumed       bool   `json:"resumed"`
 	ServerTime    int64  `json:"server_time"` // Unix ms
+	// MyDots are this participant's dots in each vote (vote id → item id →
+	// dots), so a phone shows them after a reload; votes hide who voted.
+	MyDots map[string]map[string]int `json:"my_dots,omitempty"`
 }
 
 // Ping carries the client's clock so the pong can be matched without state.

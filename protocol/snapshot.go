@@ -38,6 +38,29 @@ type Snapshot struct {
 	Participants []Participant  `json:"participants"`
 	Notes        []Note         `json:"notes"`
 	NextSeats    map[string]int `json:"next_seats,omitempty"` // seats planned for the coming round
+
+	Themes    []Theme    `json:"themes"`
+	Spotlight *Spotlight `json:"spotlight,omitempty"`
+	Hands     []string   `json:"hands"`             // raised hands, first come first
+	Speaker   string     `json:"speaker,omitempty"` // participant speaking now
+	Votes     []Vote     `json:"votes"`
+}
+
+// Theme groups notes of one conversation.
+type Theme struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Question int    `json:"question"`
+}
+
+// Vote is a dot vote as a role sees it: Tally is nil while the results are
+// hidden from that role.
+type Vote struct {
+	VoteOpen
+	Revealed bool           `json:"revealed,omitempty"`
+	Closed   bool           `json:"closed,omitempty"`
+	Voters   int            `json:"voters"`
+	Tally    map[string]int `json:"tally,omitempty"`
 }
 
 // Timer is the round clock. Clients render the countdown from Deadline and
@@ -71,4 +94,5 @@ type Note struct {
 	At       int64  `json:"at"`
 	EditedAt int64  `json:"edited_at,omitempty"`
 	Hidden   bool   `json:"hidden,omitempty"`
+	Theme    string `json:"theme,omitempty"`
 }

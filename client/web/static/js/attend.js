@@ -13,7 +13,6 @@ let editing = null; // id of the note being edited
 let failed = []; // notes the server refused: {id, text, message}
 let flushing = false;
 
-if (me && (!urlCode || urlCode === me.code)) startLive(); else showJoin();
 
 function showJoin(message) {
   $('#live').hidden = true;
@@ -51,9 +50,11 @@ function showJoin(message) {
   };
 }
 
-const outboxKey = () => `wc.outbox.${me.cafe}.${me.pid}`;
-const outbox = () => load(outboxKey()) || [];
-const setOutbox = (items) => save(outboxKey(), items);
+// The outbox lives in localStorage, per café and person, so notes typed
+// offline survive a reload.
+function outboxKey() { return `wc.outbox.${me.cafe}.${me.pid}`; }
+function outbox() { return load(outboxKey()) || []; }
+function setOutbox(items) { save(outboxKey(), items); }
 
 function startLive() {
   $('#join').hidden = true;
@@ -235,3 +236,6 @@ function renderMine(st, pending) {
   }
   $('#mine').replaceChildren(...(items.length ? items : [el('li', { class: 'empty', text: 'Your notes will appear here.' })]));
 }
+
+// Start last: every function and binding above exists by now.
+if (me && (!urlCode || urlCode === me.code)) startLive(); else showJoin();

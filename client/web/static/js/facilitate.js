@@ -117,10 +117,12 @@ function render(conn) {
   for (let t = 1; t <= st.tables; t++) {
     const notes = byTable.get(t) || [];
     tables.push(el('section', { class: 'table-box', 'aria-label': `Table ${t}` },
-      el('h3', {}, `Table ${t} `, el('span', { class: 'count', text: `${notes.filter((n) => !n.hidden).length} notes` })),
+      el('h3', {}, `Table ${t} `, el('span', { class: 'count', text: plural(notes.filter((n) => !n.hidden).length, 'note') })),
       el('ul', { class: 'notes' }, notes.map((n) => el('li', { class: n.hidden ? 'note hidden-note' : 'note', 'data-note-id': n.id },
         el('span', { class: 'note-text', text: n.text }),
         el('button', { class: 'small-btn', 'data-note': n.id, 'data-hidden': String(n.hidden), 'aria-label': `${n.hidden ? 'Show' : 'Hide'} note: ${n.text.slice(0, 40)}` }, n.hidden ? 'Show' : 'Hide'))))));
   }
   $('#tables').replaceChildren(...tables);
 }
+
+function plural(n, word) { return `${n} ${word}${n === 1 ? '' : 's'}`; }
