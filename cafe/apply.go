@@ -51,6 +51,9 @@ func apply(s *State, ev protocol.Event) error {
 			// Someone joining during a town hall sits at that table next round.
 			s.NextSeats[j.ParticipantID] = j.Table
 		}
+		if seats := s.Seatings[s.Round]; seats != nil && s.Phase == protocol.PhaseRound {
+			seats[j.ParticipantID] = j.Table // joined mid-round: sits there this round
+		}
 	case protocol.EvRoundStarted:
 		r, err := decode[protocol.RoundStarted](ev)
 		if err != nil {
@@ -64,6 +67,14 @@ func apply(s *State, ev protocol.Event) error {
 			}
 		}
 		s.NextSeats = nil
+		seats := make(map[string]int, len(s.Participants))
+		for id, p := range s.Participants {
+			seats[id] = p.Table
+		}
+		if s.Seatings == nil {
+			s.Seatings = map[int]map[string]int{}
+		}
+		s.Seatings[r.Round] = seats
 	case protocol.EvRoundPaused:
 		r, err := decode[protocol.RoundPaused](ev)
 		if err != nil {
@@ -128,9 +139,11 @@ func apply(s *State, ev protocol.Event) error {
 		}
 		switch ev.Type {
 		case protocol.EvNoteDeleted:
-			n.Deleted, n.Text = true, ""
+			n.Deleted, n.Text, n.Theme = true, "", ""
+			s.unspotlight(n.ID)
 		case protocol.EvNoteHidden:
 			n.Hidden = true
+			s.unspotlight(n.ID)
 		default:
 			n.Hidden = false
 		}
@@ -147,9 +160,19 @@ func apply(s *State, ev protocol.Event) error {
 		s.Phase = protocol.PhaseClosed
 		s.Timer = Timer{State: protocol.TimerIdle}
 	default:
+		if ok, err := applyHarvest(s, ev); ok {
+			return err
+		}
 		return fmt.Errorf("unknown event type")
 	}
 	return nil
+}
+
+// unspotlight takes a note off the wall's spotlight when it goes away.
+func (s *State) unspotlight(noteID string) {
+	if s.Spotlight != nil && s.Spotlight.NoteID == noteID {
+		s.Spotlight = nil
+	}
 }
 
 func (s *State) note(id string) (*Note, error) {

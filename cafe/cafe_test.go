@@ -1335,6 +1335,22 @@ func commandFor(typ string, a cafe.Actor) cafe.Command {
 		return cafe.Command{Type: typ, Actor: a, Data: cafe.Create{JoinCode: "ZZZZZZ"}}
 	case protocol.CmdJoin:
 		return cafe.Command{Type: typ, Actor: a, Data: cafe.Join{ParticipantID: "p-new"}}
+	case protocol.CmdThemeCreate:
+		return cafe.Command{Type: typ, Actor: a, Data: protocol.ThemeCreate{ThemeID: "t-new", Name: "New", Question: 0}}
+	case protocol.CmdThemeRename:
+		return cafe.Command{Type: typ, Actor: a, Data: protocol.ThemeRename{ThemeID: "t1", Name: "Renamed"}}
+	case protocol.CmdThemeMerge:
+		return cafe.Command{Type: typ, Actor: a, Data: protocol.ThemeMerge{ThemeID: "t1", Into: "t2"}}
+	case protocol.CmdNoteTheme:
+		return cafe.Command{Type: typ, Actor: a, Data: protocol.NoteTheme{NoteID: "note-a", ThemeID: "t1"}}
+	case protocol.CmdSpotlight:
+		return cafe.Command{Type: typ, Actor: a, Data: protocol.Spotlight{NoteID: "note-a"}}
+	case protocol.CmdVoteOpen:
+		return cafe.Command{Type: typ, Actor: a, Data: protocol.VoteOpen{VoteID: "v-new", On: protocol.VoteOnNotes, Dots: 3}}
+	case protocol.CmdVoteCast, protocol.CmdVoteUncast:
+		return cafe.Command{Type: typ, Actor: a, Data: protocol.VoteDot{VoteID: "v1", ItemID: "note-a"}}
+	case protocol.CmdVoteReveal, protocol.CmdVoteClose:
+		return cafe.Command{Type: typ, Actor: a, Data: protocol.VoteRef{VoteID: "v1"}}
 	}
 	return cafe.Command{Type: typ, Actor: a}
 }
@@ -1356,6 +1372,19 @@ func TestRoles(t *testing.T) {
 		protocol.CmdHarvestStart: {f},
 		protocol.CmdCafeClose:    {f},
 		protocol.CmdBroadcast:    {f},
+		protocol.CmdThemeCreate:  {f},
+		protocol.CmdThemeRename:  {f},
+		protocol.CmdThemeMerge:   {f},
+		protocol.CmdNoteTheme:    {f},
+		protocol.CmdSpotlight:    {f},
+		protocol.CmdHandRaise:    {h, at},
+		protocol.CmdHandLower:    {h, at},
+		protocol.CmdSpeakerNext:  {f},
+		protocol.CmdVoteOpen:     {f},
+		protocol.CmdVoteCast:     {h, at},
+		protocol.CmdVoteUncast:   {h, at},
+		protocol.CmdVoteReveal:   {f},
+		protocol.CmdVoteClose:    {f},
 	}
 	if len(allowed) != len(protocol.ClientCommands) {
 		t.Fatalf("the table covers %d commands, the protocol has %d client commands", len(allowed), len(protocol.ClientCommands))
@@ -1367,6 +1396,24 @@ func TestRoles(t *testing.T) {
 		protocol.CmdHarvestStart: func(r *room) { r.do(control(protocol.CmdRoundEnd)) },
 		protocol.CmdRoundResume:  func(r *room) { r.do(control(protocol.CmdRoundPause)) },
 		protocol.CmdNoteUnhide:   func(r *room) { r.do(refCmd(facilitator, protocol.CmdNoteHide, "note-a")) },
+		protocol.CmdThemeRename:  func(r *room) { r.do(theme("t1", 0)) },
+		protocol.CmdNoteTheme:    func(r *room) { r.do(theme("t1", 0)) },
+		protocol.CmdThemeMerge:   func(r *room) { r.do(theme("t1", 0)); r.do(theme("t2", 0)) },
+		protocol.CmdHandLower: func(r *room) {
+			r.do(cafe.Command{Type: protocol.CmdHandRaise, Actor: attendee("a1")})
+			r.do(cafe.Command{Type: protocol.CmdHandRaise, Actor: host("h1")})
+		},
+		protocol.CmdSpeakerNext: func(r *room) { r.do(cafe.Command{Type: protocol.CmdHandRaise, Actor: attendee("a1")}) },
+		protocol.CmdVoteOpen:    func(r *room) { r.do(control(protocol.CmdRoundEnd)) },
+		protocol.CmdVoteCast:    func(r *room) { r.do(control(protocol.CmdRoundEnd)); r.do(openVote("v1", false)) },
+		protocol.CmdVoteUncast: func(r *room) {
+			r.do(control(protocol.CmdRoundEnd))
+			r.do(openVote("v1", false))
+			r.do(commandFor(protocol.CmdVoteCast, attendee("a1")))
+			r.do(commandFor(protocol.CmdVoteCast, host("h1")))
+		},
+		protocol.CmdVoteReveal: func(r *room) { r.do(control(protocol.CmdRoundEnd)); r.do(openVote("v1", false)) },
+		protocol.CmdVoteClose:  func(r *room) { r.do(control(protocol.CmdRoundEnd)); r.do(openVote("v1", false)) },
 	}
 	rolesRoom := func(t *testing.T, typ string) *room {
 		r := newRoom(t, protocol.CreateCafe{})
@@ -2020,4 +2067,12 @@ func TestRebuildingFromTheLogEqualsTheLiveCafe(t *testing.T) {
 			t.Logf("%d events, %d participants, %d notes; %v", len(log), len(live.Participants), len(live.Notes), seen)
 		})
 	}
+}
+
+func theme(id string, question int) cafe.Command {
+	return cafe.Command{Type: protocol.CmdThemeCreate, Actor: facilitator, Data: protocol.ThemeCreate{ThemeID: id, Name: "Theme " + id, Question: question}}
+}
+
+func openVote(id string, live bool) cafe.Command {
+	return cafe.Command{Type: protocol.CmdVoteOpen, Actor: facilitator, Data: protocol.VoteOpen{VoteID: id, On: protocol.VoteOnNotes, Dots: 3, Live: live}}
 }

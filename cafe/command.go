@@ -6,6 +6,9 @@ import "github.com/worldcafe/worldcafe/protocol"
 type Actor struct {
 	Role          protocol.Role
 	ParticipantID string // empty for facilitator and wall
+	// Secret is known to the server and this actor only (the hash of their
+	// token); it seeds their anonymous ballots in dot votes.
+	Secret string
 }
 
 // System is the actor of commands the server issues itself (timers, API).

@@ -30,12 +30,18 @@ type decider struct {
 	duplicate bool
 }
 
-func (d *decider) emit(typ string, data any) {
+// mustJSON encodes event data: every event type is a plain struct of
+// strings, numbers and maps, which cannot fail to encode.
+func mustJSON(data any) json.RawMessage {
 	b, err := json.Marshal(data)
 	if err != nil {
-		// Every event type is a plain struct of strings, numbers and maps.
-		panic(fmt.Sprintf("cafe: encoding %s: %v", typ, err))
+		panic(fmt.Sprintf("cafe: encoding %T: %v", data, err))
 	}
+	return b
+}
+
+func (d *decider) emit(typ string, data any) {
+	b := mustJSON(data)
 	d.events = append(d.events, protocol.Event{
 		Seq:  d.s.Seq + uint64(len(d.events)) + 1,
 		At:   d.now.UnixMilli(),
@@ -63,6 +69,19 @@ var roles = map[string][]protocol.Role{
 	protocol.CmdHarvestStart: {protocol.RoleFacilitator},
 	protocol.CmdCafeClose:    {protocol.RoleFacilitator},
 	protocol.CmdBroadcast:    {protocol.RoleFacilitator},
+	protocol.CmdThemeCreate:  {protocol.RoleFacilitator},
+	protocol.CmdThemeRename:  {protocol.RoleFacilitator},
+	protocol.CmdThemeMerge:   {protocol.RoleFacilitator},
+	protocol.CmdNoteTheme:    {protocol.RoleFacilitator},
+	protocol.CmdSpotlight:    {protocol.RoleFacilitator},
+	protocol.CmdHandRaise:    {protocol.RoleAttendee, protocol.RoleHost},
+	protocol.CmdHandLower:    {protocol.RoleAttendee, protocol.RoleHost},
+	protocol.CmdSpeakerNext:  {protocol.RoleFacilitator},
+	protocol.CmdVoteOpen:     {protocol.RoleFacilitator},
+	protocol.CmdVoteCast:     {protocol.RoleAttendee, protocol.RoleHost},
+	protocol.CmdVoteUncast:   {protocol.RoleAttendee, protocol.RoleHost},
+	protocol.CmdVoteReveal:   {protocol.RoleFacilitator},
+	protocol.CmdVoteClose:    {protocol.RoleFacilitator},
 }
 
 func (d *decider) decide(cmd Command) error {
@@ -117,6 +136,26 @@ func (d *decider) decide(cmd Command) error {
 		return withData(cmd, d.roundExtend)
 	case protocol.CmdBroadcast:
 		return withData(cmd, d.broadcast)
+	case protocol.CmdThemeCreate:
+		return withData(cmd, d.themeCreate)
+	case protocol.CmdThemeRename:
+		return withData(cmd, d.themeRename)
+	case protocol.CmdThemeMerge:
+		return withData(cmd, d.themeMerge)
+	case protocol.CmdNoteTheme:
+		return withData(cmd, d.noteTheme)
+	case protocol.CmdSpotlight:
+		return withData(cmd, d.spotlight)
+	case protocol.CmdVoteOpen:
+		return withData(cmd, d.voteOpen)
+	case protocol.CmdVoteCast:
+		return withData(cmd, func(v protocol.VoteDot) error { return d.voteCast(cmd.Actor, v, true) })
+	case protocol.CmdVoteUncast:
+		return withData(cmd, func(v protocol.VoteDot) error { return d.voteCast(cmd.Actor, v, false) })
+	case protocol.CmdVoteReveal:
+		return withData(cmd, d.voteReveal)
+	case protocol.CmdVoteClose:
+		return withData(cmd, d.voteClose)
 	}
 	if cmd.Data != nil {
 		return badData(cmd)
@@ -137,6 +176,12 @@ func (d *decider) decide(cmd Command) error {
 	case protocol.CmdCafeClose:
 		d.emit(protocol.EvCafeClosed, protocol.CafeClosed{})
 		return nil
+	case protocol.CmdHandRaise:
+		return d.handRaise(cmd.Actor)
+	case protocol.CmdHandLower:
+		return d.handLower(cmd.Actor)
+	case protocol.CmdSpeakerNext:
+		return d.speakerNext()
 	}
 	return badData(cmd)
 }

@@ -39,6 +39,15 @@ type State struct {
 	Notes        map[string]*Note        `json:"notes"`
 	// NextSeats is the seating planned for round Round+1 while in a town hall.
 	NextSeats map[string]int `json:"next_seats,omitempty"`
+	// Seatings records where everyone sat in each round played (round →
+	// participant → table), so the rotation planner knows who has met whom.
+	Seatings map[int]map[string]int `json:"seatings,omitempty"`
+
+	Themes    map[string]*Theme   `json:"themes,omitempty"`
+	Spotlight *protocol.Spotlight `json:"spotlight,omitempty"`
+	Hands     []string            `json:"hands,omitempty"` // raised hands in order
+	Speaker   string              `json:"speaker,omitempty"`
+	Votes     map[string]*Vote    `json:"votes,omitempty"`
 }
 
 // Timer is the clock of the current round. Times are Unix milliseconds so
@@ -75,6 +84,7 @@ type Note struct {
 	EditedAt int64  `json:"edited_at,omitempty"`
 	Hidden   bool   `json:"hidden,omitempty"`
 	Deleted  bool   `json:"deleted,omitempty"`
+	Theme    string `json:"theme,omitempty"`
 }
 
 // New returns the empty state of a café that does not exist yet: the only
@@ -164,10 +174,48 @@ func (s *State) View(role protocol.Role) protocol.Snapshot {
 		v.Notes[i] = protocol.Note{
 			ID: n.ID, Seq: n.Seq, Author: n.Author, Round: n.Round,
 			Question: n.Question, Table: n.Table, Text: text,
-			At: n.At, EditedAt: n.EditedAt, Hidden: n.Hidden,
+			At: n.At, EditedAt: n.EditedAt, Hidden: n.Hidden, Theme: n.Theme,
 		}
 	}
+	v.Themes = []protocol.Theme{}
+	for _, t := range s.ThemeList() {
+		v.Themes = append(v.Themes, protocol.Theme{ID: t.ID, Name: t.Name, Question: t.Question})
+	}
+	if s.Spotlight != nil {
+		sp := *s.Spotlight
+		v.Spotlight = &sp
+	}
+	v.Hands = append([]string{}, s.Hands...)
+	v.Speaker = s.Speaker
+	v.Votes = []protocol.Vote{}
+	for _, vt := range s.VoteList() {
+		pv := protocol.Vote{VoteOpen: vt.VoteOpen, Revealed: vt.Revealed, Closed: vt.Closed, Voters: vt.voters()}
+		if vt.Visible(role) {
+			pv.Tally = vt.Tally()
+		}
+		v.Votes = append(v.Votes, pv)
+	}
 	return v
+}
+
+// ThemeList returns the themes in creation order.
+func (s *State) ThemeList() []*Theme {
+	out := make([]*Theme, 0, len(s.Themes))
+	for _, t := range s.Themes {
+		out = append(out, t)
+	}
+	slices.SortFunc(out, func(a, b *Theme) int { return cmpUint(a.Seq, b.Seq) })
+	return out
+}
+
+// VoteList returns the votes in opening order.
+func (s *State) VoteList() []*Vote {
+	out := make([]*Vote, 0, len(s.Votes))
+	for _, v := range s.Votes {
+		out = append(out, v)
+	}
+	slices.SortFunc(out, func(a, b *Vote) int { return cmpUint(a.Seq, b.Seq) })
+	return out
 }
 
 // question returns the 0-based question index of the current round.

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -184,6 +186,24 @@ func (l smallSendListener) Accept() (net.Conn, error) {
 		}
 	}
 	return c, err
+}
+
+// SmallReceiveBuffer returns an HTTP client (for client.Options.HTTP) whose
+// sockets have a kernel receive buffer of size bytes, set before connecting
+// so that the TCP window stays small. Keep size at 32 KiB or more: on
+// loopback (MSS 64 KiB) much smaller windows can leave a sender in
+// zero-window probing with backoff for seconds.
+func SmallReceiveBuffer(size int) *http.Client {
+	d := &net.Dialer{Control: func(network, address string, rc syscall.RawConn) error {
+		var serr error
+		if err := rc.Control(func(fd uintptr) {
+			serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, size)
+		}); err != nil {
+			return err
+		}
+		return serr
+	}}
+	return &http.Client{Transport: &http.Transport{DialContext: d.DialContext}}
 }
 
 // CafeState is the café as its log rebuilds it (newest snapshot plus tail),

@@ -1,19 +1,32 @@
 package server
 
+import "github.com/worldcafe/worldcafe/protocol"
+
 // ring keeps the encoded frames of a café's most recent events, so that a
 // client that reconnects after a short drop gets exactly what it missed from
 // memory. Its entries are always contiguous in seq.
 type ring struct {
-	buf   [][]byte
+	buf   []frames
 	first uint64 // seq of the oldest entry; meaningful when n > 0
 	start int    // index of the oldest entry
 	n     int
 }
 
-func newRing(size int) *ring { return &ring{buf: make([][]byte, max(size, 1))} }
+// frames are an event encoded for the facilitator (full) and for everyone
+// else (public); both are the same slice when nothing is redacted.
+type frames struct{ full, public []byte }
 
-// push adds the frame of event seq, which must follow the newest entry.
-func (r *ring) push(seq uint64, b []byte) {
+func (f frames) forRole(role protocol.Role) []byte {
+	if role == protocol.RoleFacilitator {
+		return f.full
+	}
+	return f.public
+}
+
+func newRing(size int) *ring { return &ring{buf: make([]frames, max(size, 1))} }
+
+// push adds the frames of event seq, which must follow the newest entry.
+func (r *ring) push(seq uint64, b frames) {
 	if r.n > 0 && seq != r.first+uint64(r.n) {
 		r.reset() // not contiguous (the café was reloaded): start over
 	}
@@ -32,14 +45,14 @@ func (r *ring) push(seq uint64, b []byte) {
 
 // since returns the frames of the events after seq up to last (the café's
 // newest seq), or false when some of them are no longer held.
-func (r *ring) since(seq, last uint64) ([][]byte, bool) {
+func (r *ring) since(seq, last uint64) ([]frames, bool) {
 	if seq == last {
 		return nil, true
 	}
 	if seq > last || r.n == 0 || seq+1 < r.first || r.first+uint64(r.n)-1 != last {
 		return nil, false
 	}
-	out := make([][]byte, 0, last-seq)
+	out := make([]frames, 0, last-seq)
 	for s := seq + 1; s <= last; s++ {
 		out = append(out, r.buf[(r.start+int(s-r.first))%len(r.buf)])
 	}

@@ -105,10 +105,22 @@ func (r *runner) load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// Redaction depends on the state at the event; for the window's older
+	// events the current state is a safe stand-in (it only hides more).
 	for _, ev := range evs {
-		r.ring.push(ev.Seq, protocol.EncodeEvent(ev))
+		r.ring.push(ev.Seq, r.encode(ev))
 	}
 	return nil
+}
+
+// encode makes the frames of ev: encoded once per audience, never per
+// connection.
+func (r *runner) encode(ev protocol.Event) frames {
+	full := protocol.EncodeEvent(ev)
+	if pub, changed := cafe.Redact(r.state, ev); changed {
+		return frames{full: full, public: protocol.EncodeEvent(pub)}
+	}
+	return frames{full: full, public: full}
 }
 
 // submit hands a command to the runner without blocking. A full inbox means
@@ -348,10 +360,10 @@ func (r *runner) readEpoch(ctx context.Context) {
 func (r *runner) publish(events []protocol.Event) {
 	now := time.Now()
 	for _, ev := range events {
-		b := protocol.EncodeEvent(ev)
-		r.ring.push(ev.Seq, b)
+		fs := r.encode(ev)
+		r.ring.push(ev.Seq, fs)
 		for s := range r.subs {
-			switch s.q.push(frame{b: b, queuedAt: now}, false) {
+			switch s.q.push(frame{b: fs.forRole(s.grant.Role), queuedAt: now}, false) {
 			case pushFull:
 				delete(r.subs, s)
 				r.srv.metrics.SlowConsumers.Add(1)
@@ -378,15 +390,18 @@ func (r *runner) doAttach(a *attachReq) error {
 		Cafe: r.id, Role: g.Role, ParticipantID: g.ParticipantID,
 		Epoch: r.epoch, Seq: r.state.Seq, ServerTime: r.srv.cfg.Now().UnixMilli(),
 	}
-	var missed [][]byte
+	if g.Role.Seated() {
+		w.MyDots = r.state.DotsOf(a.s.actor())
+	}
+	var missed []frames
 	if a.epoch == r.epoch && a.seq > 0 {
 		missed, w.Resumed = r.ring.since(a.seq, r.state.Seq)
 	}
 	now := time.Now()
 	a.s.q.push(frame{b: protocol.Marshal(protocol.Envelope{Type: protocol.TypeWelcome, Data: protocol.EncodeData(w)}), queuedAt: now}, true)
 	if w.Resumed {
-		for _, b := range missed {
-			a.s.q.push(frame{b: b, queuedAt: now}, true)
+		for _, f := range missed {
+			a.s.q.push(frame{b: f.forRole(g.Role), queuedAt: now}, true)
 		}
 	} else {
 		a.s.q.push(frame{b: r.snapshotFrame(g.Role), queuedAt: now}, true)

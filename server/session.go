@@ -22,12 +22,13 @@ import (
 // byte-bounded queue that the runner fills. The handler does not return
 // while the writer runs.
 type session struct {
-	srv   *Server
-	conn  *websocket.Conn
-	q     *queue
-	ip    string
-	grant store.Grant
-	limit *bucket
+	srv    *Server
+	conn   *websocket.Conn
+	q      *queue
+	ip     string
+	grant  store.Grant
+	secret string // hash of the token: seeds anonymous ballots
+	limit  *bucket
 
 	// ctx ends the writer. kill records why, once.
 	ctx    context.Context
@@ -178,7 +179,7 @@ func (s *session) handshake(ctx context.Context) (*runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.grant = g
+	s.grant, s.secret = g, hashToken(hello.Token)
 	r, err := s.srv.runner(hctx, hello.Cafe)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, protocol.Errorf(protocol.CodeNotFound, "this café does not exist")
@@ -245,7 +246,7 @@ func (s *session) handleFrame(r *runner, b []byte) {
 		return
 	}
 	id := env.ID
-	cmd := cafe.Command{Type: env.Type, Actor: cafe.Actor{Role: s.grant.Role, ParticipantID: s.grant.ParticipantID}, Data: data}
+	cmd := cafe.Command{Type: env.Type, Actor: s.actor(), Data: data}
 	r.submit(cmd, func(res result) {
 		if res.err != nil {
 			s.sendError(id, res.err)
@@ -253,6 +254,11 @@ func (s *session) handleFrame(r *runner, b []byte) {
 		}
 		s.send(protocol.Marshal(protocol.Envelope{Type: protocol.TypeAck, ID: id, Seq: res.ack.Seq, Data: protocol.EncodeData(res.ack)}))
 	})
+}
+
+// actor is who this connection speaks for; valid after attach.
+func (s *session) actor() cafe.Actor {
+	return cafe.Actor{Role: s.grant.Role, ParticipantID: s.grant.ParticipantID, Secret: s.secret}
 }
 
 // writeLoop is the connection's only writer: it waits for frames, writes
