@@ -1,27 +1,47 @@
 package cafe
 
-// Report is the harvest of a café: its notes per conversation (question),
-// with counts per table and per stakeholder group. Anonymous participants'
-// notes carry no author name. Hidden notes are left out: the facilitator
-// took them off the wall.
+import (
+	"cmp"
+	"slices"
+
+	"github.com/worldcafe/worldcafe/protocol"
+)
+
+// Report is the harvest of a café: totals, the notes of each conversation
+// grouped by theme with their dots, the votes, the top ideas and the full
+// list. Anonymous participants' notes carry no author. Hidden and deleted
+// notes are left out: the facilitator took them off the wall.
 type Report struct {
-	Cafe          string         `json:"cafe"`
-	Title         string         `json:"title"`
-	Phase         string         `json:"phase"`
-	Participants  int            `json:"participants"`
-	TotalNotes    int            `json:"total_notes"`
-	Conversations []Conversation `json:"conversations"`
-	Groups        map[string]int `json:"notes_per_group"`
-	Notes         []ReportNote   `json:"notes"`
+	Cafe                 string         `json:"cafe"`
+	Title                string         `json:"title"`
+	Phase                string         `json:"phase"`
+	Participants         int            `json:"participants"`
+	ParticipantsPerGroup map[string]int `json:"participants_per_group"`
+	TotalNotes           int            `json:"total_notes"`
+	NotesPerGroup        map[string]int `json:"notes_per_group"`
+	NotesPerTable        map[int]int    `json:"notes_per_table"`
+	Conversations        []Conversation `json:"conversations"`
+	Votes                []ReportVote   `json:"votes"`
+	TopIdeas             []ReportNote   `json:"top_ideas"`
+	Notes                []ReportNote   `json:"notes"`
 }
 
-// Conversation is one question with its notes.
+// Conversation is one question with its notes, by theme.
 type Conversation struct {
-	Question int          `json:"question"` // 0-based
-	Text     string       `json:"text"`
-	Count    int          `json:"count"`
-	PerTable map[int]int  `json:"per_table"`
-	Notes    []ReportNote `json:"notes"`
+	Question int           `json:"question"` // 0-based
+	Text     string        `json:"text"`
+	Count    int           `json:"count"`
+	PerTable map[int]int   `json:"per_table"`
+	Themes   []ReportTheme `json:"themes"`
+	Unthemed []ReportNote  `json:"unthemed"`
+}
+
+// ReportTheme is a theme with its notes and the dots it got.
+type ReportTheme struct {
+	ID    string       `json:"id"`
+	Name  string       `json:"name"`
+	Dots  int          `json:"dots"`
+	Notes []ReportNote `json:"notes"`
 }
 
 // ReportNote is a note as the report lists it.
@@ -32,45 +52,126 @@ type ReportNote struct {
 	Table    int    `json:"table"`
 	Author   string `json:"author,omitempty"` // display name; empty when anonymous or unnamed
 	Group    string `json:"group,omitempty"`
+	Theme    string `json:"theme,omitempty"` // theme name
 	Text     string `json:"text"`
 	At       int64  `json:"at"` // Unix ms
+	Dots     int    `json:"dots"`
 }
 
-// BuildReport makes the report of s.
+// ReportVote is a dot vote and what got dots, most first.
+type ReportVote struct {
+	ID       string       `json:"id"`
+	Question int          `json:"question"` // -1: all conversations
+	On       string       `json:"on"`
+	Dots     int          `json:"dots_per_person"`
+	Voters   int          `json:"voters"`
+	Closed   bool         `json:"closed"`
+	Results  []ReportItem `json:"results"`
+}
+
+// ReportItem is a note or theme with its dots in one vote.
+type ReportItem struct {
+	ID    string `json:"id"`
+	Label string `json:"label"`
+	Dots  int    `json:"dots"`
+}
+
+// Unstated is the group of participants who did not say theirs.
+const Unstated = "unstated"
+
+// BuildReport makes the report of s. It is deterministic: the same state
+// gives the same report.
 func BuildReport(s *State) Report {
 	r := Report{
 		Cafe: s.ID, Title: s.Title, Phase: s.Phase,
-		Participants: len(s.Participants),
-		Groups:       map[string]int{},
+		Participants:         len(s.Participants),
+		ParticipantsPerGroup: map[string]int{},
+		NotesPerGroup:        map[string]int{},
+		NotesPerTable:        map[int]int{},
+		Votes:                []ReportVote{},
+		TopIdeas:             []ReportNote{},
+		Notes:                []ReportNote{},
 	}
+	for _, p := range s.Participants {
+		r.ParticipantsPerGroup[cmp.Or(p.Group, Unstated)]++
+	}
+
+	// Dots per note and per theme, over every vote.
+	noteDots, themeDots := map[string]int{}, map[string]int{}
+	for _, v := range s.VoteList() {
+		tally := v.Tally()
+		rv := ReportVote{ID: v.VoteID, Question: v.Question, On: v.On, Dots: v.Dots, Voters: v.voters(), Closed: v.Closed, Results: []ReportItem{}}
+		for item, n := range tally {
+			label := item
+			if v.On == protocol.VoteOnThemes {
+				themeDots[item] += n
+				if t := s.Themes[item]; t != nil {
+					label = t.Name
+				}
+			} else {
+				noteDots[item] += n
+				if note := s.Notes[item]; note != nil {
+					label = note.Text
+				}
+			}
+			rv.Results = append(rv.Results, ReportItem{ID: item, Label: label, Dots: n})
+		}
+		slices.SortFunc(rv.Results, func(a, b ReportItem) int {
+			return cmp.Or(cmp.Compare(b.Dots, a.Dots), cmp.Compare(a.ID, b.ID))
+		})
+		r.Votes = append(r.Votes, rv)
+	}
+
 	for i, q := range s.Questions {
-		r.Conversations = append(r.Conversations, Conversation{Question: i, Text: q, PerTable: map[int]int{}, Notes: []ReportNote{}})
+		r.Conversations = append(r.Conversations, Conversation{Question: i, Text: q, PerTable: map[int]int{}, Themes: []ReportTheme{}, Unthemed: []ReportNote{}})
 	}
-	r.Notes = []ReportNote{}
+	themeAt := map[string]int{} // theme id → index in its conversation's Themes
+	for _, t := range s.ThemeList() {
+		if t.Question < 0 || t.Question >= len(r.Conversations) {
+			continue
+		}
+		c := &r.Conversations[t.Question]
+		themeAt[t.ID] = len(c.Themes)
+		c.Themes = append(c.Themes, ReportTheme{ID: t.ID, Name: t.Name, Dots: themeDots[t.ID], Notes: []ReportNote{}})
+	}
 	for _, n := range s.LiveNotes() {
 		if n.Hidden {
 			continue
 		}
-		rn := ReportNote{ID: n.ID, Question: n.Question, Round: n.Round, Table: n.Table, Text: n.Text, At: n.At}
+		rn := ReportNote{ID: n.ID, Question: n.Question, Round: n.Round, Table: n.Table, Text: n.Text, At: n.At, Dots: noteDots[n.ID]}
 		if p, ok := s.Participants[n.Author]; ok {
 			if !p.Anonymous {
 				rn.Author = p.Name
 			}
 			rn.Group = p.Group
 		}
+		if t := s.Themes[n.Theme]; t != nil {
+			rn.Theme = t.Name
+		}
 		r.Notes = append(r.Notes, rn)
 		r.TotalNotes++
-		group := rn.Group
-		if group == "" {
-			group = "unstated"
+		r.NotesPerGroup[cmp.Or(rn.Group, Unstated)]++
+		r.NotesPerTable[n.Table]++
+		if n.Question < 0 || n.Question >= len(r.Conversations) {
+			continue
 		}
-		r.Groups[group]++
-		if n.Question >= 0 && n.Question < len(r.Conversations) {
-			c := &r.Conversations[n.Question]
-			c.Count++
-			c.PerTable[n.Table]++
-			c.Notes = append(c.Notes, rn)
+		c := &r.Conversations[n.Question]
+		c.Count++
+		c.PerTable[n.Table]++
+		if i, ok := themeAt[n.Theme]; ok {
+			c.Themes[i].Notes = append(c.Themes[i].Notes, rn)
+		} else {
+			c.Unthemed = append(c.Unthemed, rn)
 		}
+	}
+	for _, n := range r.Notes {
+		if n.Dots > 0 {
+			r.TopIdeas = append(r.TopIdeas, n)
+		}
+	}
+	slices.SortStableFunc(r.TopIdeas, func(a, b ReportNote) int { return cmp.Compare(b.Dots, a.Dots) })
+	if len(r.TopIdeas) > 10 {
+		r.TopIdeas = r.TopIdeas[:10]
 	}
 	return r
 }

@@ -65,3 +65,15 @@ func ValidGroup(g string) bool {
 	}
 	return false
 }
+
+// GroupLabels are the groups as people read them.
+var GroupLabels = map[string]string{
+	"government":                 "Government",
+	"private_sector":             "Private sector",
+	"civil_society":              "Civil society",
+	"technical_community":        "Technical community",
+	"academia":                   "Academia",
+	"international_organisation": "International organisation",
+	"other":                      "Other",
+	"unstated":                   "Not stated",
+}

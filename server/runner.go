@@ -25,6 +25,7 @@ type runner struct {
 	inbox   chan *request
 	attachC chan *attachReq
 	detachC chan *session
+	reportC chan chan cafe.Report
 	done    chan struct{} // closed when run returns
 	cancel  context.CancelFunc
 
@@ -77,6 +78,7 @@ func newRunner(srv *Server, id string) *runner {
 		inbox:   make(chan *request, srv.cfg.InboxSize),
 		attachC: make(chan *attachReq),
 		detachC: make(chan *session, 64),
+		reportC: make(chan chan cafe.Report),
 		done:    make(chan struct{}),
 		state:   cafe.New(id),
 		ring:    newRing(srv.cfg.ResumeWindow),
@@ -174,6 +176,27 @@ func (r *runner) attach(ctx context.Context, s *session, epoch, seq uint64) erro
 	}
 }
 
+// report builds the café's report on the runner's goroutine, where the
+// state may be read.
+func (r *runner) report(ctx context.Context) (cafe.Report, error) {
+	ch := make(chan cafe.Report, 1)
+	select {
+	case r.reportC <- ch:
+	case <-r.done:
+		return cafe.Report{}, errRunnerStopped
+	case <-ctx.Done():
+		return cafe.Report{}, ctx.Err()
+	}
+	select {
+	case rep := <-ch:
+		return rep, nil
+	case <-r.done:
+		return cafe.Report{}, errRunnerStopped
+	case <-ctx.Done():
+		return cafe.Report{}, ctx.Err()
+	}
+}
+
 // detach unsubscribes s; it never blocks for long (the channel is buffered
 // and the runner drains it between batches).
 func (r *runner) detach(s *session) {
@@ -200,6 +223,8 @@ func (r *runner) run(ctx context.Context) {
 			a.reply <- r.doAttach(a)
 		case s := <-r.detachC:
 			delete(r.subs, s)
+		case ch := <-r.reportC:
+			ch <- cafe.BuildReport(r.state)
 		case <-r.timerC:
 			r.armedFor = time.Time{}
 			timeUp := &request{cmd: cafe.Command{Type: protocol.CmdTimeUp, Actor: cafe.System}, done: r.logTimerFailure}

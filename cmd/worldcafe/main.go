@@ -20,7 +20,8 @@ const usage = `worldcafe runs a World Café: timed rounds, rotating tables, live
 
 Usage:
   worldcafe serve  [flags]   run the server (default :8080, data in ./data)
-  worldcafe export [flags]   write a café's report (json, csv or md) from the data directory
+  worldcafe export [flags]   write a café's report (md, csv, json or html) from the data directory
+  worldcafe plan   [flags]   plan who sits where each round, and show how well people mix
   worldcafe bench  [flags]   load generator: measure a server against a minimal broadcast baseline
   worldcafe baseline [flags] the minimal broadcast server that bench compares with
 
@@ -48,6 +49,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runServe(ctx, args[1:], stdout, stderr)
 	case "export":
 		err = runExport(ctx, args[1:], stdout, stderr)
+	case "plan":
+		err = runPlan(ctx, args[1:], stdout, stderr)
 	case "bench":
 		err = runBench(ctx, args[1:], stdout, stderr)
 	case "baseline":

@@ -1,0 +1,129 @@
+package cafe_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/worldcafe/worldcafe/cafe"
+	"github.com/worldcafe/worldcafe/protocol"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// reportRoom is a small fixed café: two conversations, a host, a named
+// attendee, an anonymous one, themes, a hidden note, a deleted one, votes.
+func reportRoom(t *testing.T) *room {
+	t.Helper()
+	r := newRoom(t, protocol.CreateCafe{
+		Title:     "Report <test> & co",
+		Questions: []string{"What should *governments* do?", "Which issues matter most?"},
+		Tables:    2,
+	})
+	r.do(joinCmd("h1", protocol.Join{Name: "Ana", Group: "government", Host: true}))
+	r.do(joinCmd("a1", protocol.Join{Name: "Ben | Bo", Group: "civil_society"}))
+	r.do(joinCmd("a2", protocol.Join{Name: "Secret", Group: "academia", Anonymous: true}))
+	r.do(control(protocol.CmdRoundStart))
+	r.clock.now = r.clock.now.Add(time.Minute)
+	r.do(postCmd(host("h1"), "n1", "Convene, then listen"))
+	r.do(postCmd(attendee("a1"), "n2", "=SUM(A1) is not a formula here"))
+	r.do(postCmd(attendee("a2"), "n3", "Publish data, \"openly\""))
+	r.do(postCmd(attendee("a1"), "n4", "Off-topic rant"))
+	r.do(postCmd(attendee("a1"), "n5", "Deleted thought"))
+	r.do(refCmd(facilitator, protocol.CmdNoteHide, "n4"))
+	r.do(refCmd(attendee("a1"), protocol.CmdNoteDelete, "n5"))
+	r.do(control(protocol.CmdRoundEnd))
+	r.do(control(protocol.CmdRoundStart))
+	r.clock.now = r.clock.now.Add(time.Minute)
+	r.do(postCmd(attendee("a2"), "n6", "Cybersecurity\nand trust"))
+	r.do(control(protocol.CmdRoundEnd))
+	r.do(theme("listen", 0))
+	r.do(cafe.Command{Type: protocol.CmdNoteTheme, Actor: facilitator, Data: protocol.NoteTheme{NoteID: "n1", ThemeID: "listen"}})
+	r.do(cafe.Command{Type: protocol.CmdNoteTheme, Actor: facilitator, Data: protocol.NoteTheme{NoteID: "n3", ThemeID: "listen"}})
+	r.do(cafe.Command{Type: protocol.CmdVoteOpen, Actor: facilitator, Data: protocol.VoteOpen{VoteID: "v1", Question: -1, On: protocol.VoteOnNotes, Dots: 2}})
+	r.do(dot(attendee("a1"), protocol.CmdVoteCast, "v1", "n3"))
+	r.do(dot(attendee("a2"), protocol.CmdVoteCast, "v1", "n3"))
+	r.do(dot(host("h1"), protocol.CmdVoteCast, "v1", "n6"))
+	r.do(cafe.Command{Type: protocol.CmdVoteClose, Actor: facilitator, Data: protocol.VoteRef{VoteID: "v1"}})
+	r.do(control(protocol.CmdHarvestStart))
+	return r
+}
+
+func TestReportFormatsMatchTheirGoldenFiles(t *testing.T) {
+	rep := cafe.BuildReport(reportRoom(t).s)
+	for _, format := range cafe.ReportFormats {
+		t.Run(format, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := cafe.WriteReport(&buf, rep, format); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join("testdata", "report.golden."+format)
+			if *update {
+				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test ./cafe -run Golden -update to create it)", err)
+			}
+			if !bytes.Equal(buf.Bytes(), want) {
+				t.Errorf("%s report differs from %s:\n%s", format, path, buf.String())
+			}
+		})
+	}
+}
+
+func TestReportCountsEqualTheLog(t *testing.T) {
+	r := reportRoom(t)
+	rep := cafe.BuildReport(r.s)
+	// Count from the log itself: posted minus deleted minus hidden.
+	posted, gone := map[string]int{}, map[string]bool{}
+	for _, ev := range r.log {
+		switch ev.Type {
+		case protocol.EvNotePosted:
+			n := eventData[protocol.NotePosted](t, ev)
+			posted[n.NoteID] = n.Question
+		case protocol.EvNoteDeleted, protocol.EvNoteHidden:
+			gone[eventData[protocol.NoteRef](t, ev).NoteID] = true
+		case protocol.EvNoteUnhidden:
+			delete(gone, eventData[protocol.NoteRef](t, ev).NoteID)
+		}
+	}
+	perQ := make([]int, len(r.s.Questions))
+	total := 0
+	for id, q := range posted {
+		if !gone[id] {
+			perQ[q]++
+			total++
+		}
+	}
+	if rep.TotalNotes != total || len(rep.Notes) != total {
+		t.Fatalf("report has %d notes (%d listed), the log %d", rep.TotalNotes, len(rep.Notes), total)
+	}
+	for i, c := range rep.Conversations {
+		if c.Count != perQ[i] {
+			t.Errorf("conversation %d: report %d, log %d", i+1, c.Count, perQ[i])
+		}
+	}
+}
+
+func TestAnonymousNotesCarryNoAuthorInAnyFormat(t *testing.T) {
+	rep := cafe.BuildReport(reportRoom(t).s)
+	for _, format := range cafe.ReportFormats {
+		var buf bytes.Buffer
+		if err := cafe.WriteReport(&buf, rep, format); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(buf.String(), "Secret") {
+			t.Errorf("%s report names the anonymous participant", format)
+		}
+		if strings.Contains(buf.String(), "Off-topic rant") || strings.Contains(buf.String(), "Deleted thought") {
+			t.Errorf("%s report lists a hidden or deleted note", format)
+		}
+	}
+}
