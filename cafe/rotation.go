@@ -581,10 +581,9 @@ func (r *rotation) setUp(round int) error {
 	return nil
 }
 
-// levels turns fixed (the seats already taken at each table) into size
-// bounds: the largest level L with Σ clamp(L, fixed, cap) ≤ n, then each
-// table holds between clamp(L) and clamp(L+1) people. Both slices may alias:
-// fixed is read into lo before anything is written.
+// levels turns the seats already taken at each table (lo, on entry) into
+// size bounds: the largest level L with Σ clamp(L, taken, cap) ≤ n, then
+// each table holds between clamp(L) (lo, on return) and clamp(L+1) (hi).
 func levels(lo, hi, caps []int, n int) {
 	fixed := slices.Clone(lo)
 	sum := func(L int) int {
@@ -633,7 +632,7 @@ func (r *rotation) visitedAt(p, t int32) int64 {
 	return int64(r.vis[int(p)*r.tw+int(t)>>6]>>(uint(t)&63)) & 1
 }
 
-// mix counts the tables of a round that hear fewer groups than they could
+// mixCount counts the tables of a round that hear fewer groups than they could
 // (Stats' diversity below 1 for that table).
 func (r *rotation) mixCount(tables [][]int32) {
 	inRoom := make([]bool, r.groups)

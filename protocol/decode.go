@@ -30,6 +30,21 @@ func DecodeEnvelope(b []byte) (*Envelope, error) {
 	return &env, nil
 }
 
+// FrameID returns the id of a frame that DecodeEnvelope refused, when it can
+// be read at all, so the error reply can name the command it answers.
+func FrameID(b []byte) string {
+	if len(b) > MaxFrameBytes {
+		return ""
+	}
+	var f struct {
+		ID string `json:"id"`
+	}
+	if json.Unmarshal(b, &f) != nil || len(f.ID) > MaxIDBytes {
+		return ""
+	}
+	return f.ID
+}
+
 // DecodeHello parses the data of a hello frame.
 func DecodeHello(env *Envelope) (Hello, error) {
 	var h Hello

@@ -224,7 +224,7 @@ func (s *session) handleFrame(r *runner, b []byte) {
 	env, err := protocol.DecodeEnvelope(b)
 	if err != nil {
 		s.srv.metrics.Rejected.Add(1)
-		s.sendError("", err)
+		s.sendError(protocol.FrameID(b), err)
 		return
 	}
 	if !s.limit.allow(s.srv.cfg.Now()) {
