@@ -3,7 +3,7 @@
 // on the device and are sent once when the connection is back: each note
 // has an id made here, so a resend is recognised by the server.
 import { CafeConnection, newId } from './conn.js';
-import { notesFor } from './state.js';
+import { displayName, notesFor, openVote, lastVote, voteItems } from './state.js';
 import { $, GROUPS, el, formatClock, load, phaseLabel, postJSON, renderStatus, save, startClock } from './ui.js';
 
 const urlCode = decodeURIComponent(location.pathname.split('/')[2] || '').toUpperCase();
@@ -12,6 +12,7 @@ let conn = null;
 let editing = null; // id of the note being edited
 let failed = []; // notes the server refused: {id, text, message}
 let flushing = false;
+let myDots = {}; // vote id → item id → dots: from the welcome, then from acks
 
 
 function showJoin(message) {
@@ -63,7 +64,7 @@ function startLive() {
     cafe: me.cafe, token: me.token,
     onChange: render,
     onStatus: (s) => { renderStatus($('#status'), s); render(); },
-    onLive: flush,
+    onLive: () => { myDots = conn.welcome?.my_dots || myDots; flush(); },
     onReject: () => {
       localStorage.removeItem('wc.me');
       me = null;
@@ -80,6 +81,24 @@ function startLive() {
   $('#compose').addEventListener('submit', (e) => { e.preventDefault(); editing ? saveEdit() : post(); });
   $('#edit-cancel').addEventListener('click', stopEditing);
   $('#mine').addEventListener('click', onMineClick);
+  $('#hand').addEventListener('click', () => {
+    const st = conn.state;
+    const raised = st.hands.includes(me.pid);
+    conn.send(raised ? 'hand.lower' : 'hand.raise').catch((ex) => alert(ex.code === 'offline' ? 'You are offline; try again when connected.' : ex.message));
+  });
+  $('#vote-items').addEventListener('click', (e) => {
+    const b = e.target.closest('button[data-dot]');
+    if (!b) return;
+    const v = openVote(conn.state);
+    if (!v) return;
+    const add = b.dataset.dot === 'add';
+    const item = b.dataset.item;
+    conn.send(add ? 'vote.cast' : 'vote.uncast', { vote_id: v.vote_id, item_id: item }).then(() => {
+      const mine = (myDots[v.vote_id] ??= {});
+      mine[item] = Math.max(0, (mine[item] || 0) + (add ? 1 : -1));
+      render();
+    }, (ex) => alert(ex.code === 'offline' ? 'You are offline; try again when connected.' : ex.message));
+  });
   $('#leave').addEventListener('click', () => {
     if (outbox().length && !confirm('Some of your notes are not sent yet. Leave anyway?')) return;
     localStorage.removeItem('wc.me');
@@ -201,11 +220,59 @@ function render() {
   $('#question').textContent = questionText;
   $('#compose').hidden = st.phase !== 'round' && !editing;
 
+  renderTownHall(st, host, table);
   renderMine(st, pending);
   const mine = new Set([...st.notes.values()].filter((n) => n.author === me.pid).map((n) => n.id));
   const others = table ? notesFor(st, q).filter((n) => n.table === table && !mine.has(n.id) && n.round === st.round) : [];
   $('#table-notes').replaceChildren(...(others.length ? others.map((n) => el('li', { class: 'note', text: n.text }))
     : [el('li', { class: 'empty', text: st.phase === 'round' ? 'Notes from your table will appear here.' : 'No notes from your table yet.' })]));
+}
+
+// renderTownHall shows what matters between rounds and at the end: raising
+// a hand, the vote, and for hosts who is coming and what to brief them on.
+function renderTownHall(st, host, table) {
+  const talk = st.phase === 'townhall' || st.phase === 'harvest';
+  $('#hand-box').hidden = !talk;
+  if (talk) {
+    const place = st.hands.indexOf(me.pid);
+    $('#hand-status').textContent = st.speaker === me.pid ? 'You are speaking now.'
+      : place === 0 ? 'You are next to speak.'
+        : place > 0 ? `You are number ${place + 1} in line to speak.` : '';
+    $('#hand').textContent = place >= 0 ? 'Lower my hand' : 'Raise my hand to speak';
+    $('#hand').hidden = st.speaker === me.pid;
+  }
+
+  const v = openVote(st) || (talk ? lastVote(st) : null);
+  $('#vote-box').hidden = !v;
+  if (v) {
+    const mine = myDots[v.vote_id] || {};
+    const used = Object.values(mine).reduce((a, b) => a + b, 0);
+    const open = !v.closed;
+    $('#vote-left').textContent = open
+      ? (used < v.dots ? `You have ${v.dots - used} of ${v.dots} dots left. Tap + to give a dot.` : 'You used all your dots. Tap − to move one.')
+      : 'The vote is closed. Results:';
+    const tally = v.tally;
+    let items = voteItems(st, v);
+    if (tally) items = items.map((it) => ({ ...it, total: tally[it.id] || 0 })).sort((a, b) => b.total - a.total);
+    $('#vote-items').replaceChildren(...items.map((it) => el('li', { class: 'vote-item' },
+      el('span', { class: 'note-text', text: it.label }),
+      tally ? el('span', { class: 'total', text: `${it.total} ${it.total === 1 ? 'dot' : 'dots'}` }) : null,
+      open ? el('span', { class: 'dots' },
+        el('button', { type: 'button', class: 'small-btn', 'data-dot': 'remove', 'data-item': it.id, disabled: !mine[it.id], 'aria-label': `Take a dot back from: ${it.label.slice(0, 40)}` }, '−'),
+        el('strong', { text: String(mine[it.id] || 0), 'aria-label': 'my dots' }),
+        el('button', { type: 'button', class: 'small-btn', 'data-dot': 'add', 'data-item': it.id, disabled: used >= v.dots || (!v.stack && mine[it.id] > 0), 'aria-label': `Give a dot to: ${it.label.slice(0, 40)}` }, '+')) : null)));
+  }
+
+  // Hosts: who comes to the table next round, and the table's earlier ideas.
+  const next = st.next_seats;
+  const coming = host && st.phase === 'townhall' && next
+    ? [...st.people.values()].filter((p) => p.id !== me.pid && next[p.id] === table) : [];
+  $('#coming').hidden = !coming.length;
+  if (coming.length) $('#coming').textContent = `Coming to your table: ${coming.map((p) => displayName(st, p.id)).join(', ')}.`;
+  const earlier = host && st.phase === 'round' && st.round > 1
+    ? [...st.notes.values()].filter((n) => n.table === table && n.round < st.round && !n.hidden).sort((a, b) => a.seq - b.seq) : [];
+  $('#briefing').hidden = !earlier.length;
+  $('#briefing-notes').replaceChildren(...earlier.map((n) => el('li', { class: 'note', text: n.text })));
 }
 
 function renderMine(st, pending) {

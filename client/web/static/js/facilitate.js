@@ -1,11 +1,13 @@
 // facilitate.js: the facilitator's tablet. Everything shown comes from the
 // café's state on the server, so a reload or a lost connection loses nothing.
 import { CafeConnection } from './conn.js';
-import { countsPerQuestion, notesFor } from './state.js';
+import { countsPerQuestion, displayName, notesFor, openVote, lastVote, voteItems } from './state.js';
 import { $, GROUPS, el, formatClock, load, phaseLabel, renderStatus, startClock } from './ui.js';
 
 const [cafe, token] = location.hash.slice(1).split('.');
 const known = (load('wc.cafes') || []).find((c) => c.cafe === cafe) || {};
+let view = 'tables'; // how the notes panel arranges notes: 'tables' or 'themes'
+let themeCounter = 0;
 
 if (!cafe || !token) {
   document.body.replaceChildren(el('main', {},
@@ -56,7 +58,83 @@ function wire(conn) {
     const b = e.target.closest('button[data-note]');
     if (b) act(b.dataset.hidden === 'true' ? 'note.unhide' : 'note.hide', { note_id: b.dataset.note })();
   });
+  $('#report-token').value = token;
+  $('#report-form').action = `/api/cafes/${cafe}/report`;
+
+  // Arranging notes: by table (moderation) or by theme (the town hall).
+  const setView = (v) => {
+    view = v;
+    $('#view-tables').setAttribute('aria-pressed', String(v === 'tables'));
+    $('#view-themes').setAttribute('aria-pressed', String(v === 'themes'));
+    render(conn);
+  };
+  $('#view-tables').addEventListener('click', () => setView('tables'));
+  $('#view-themes').addEventListener('click', () => setView('themes'));
+  $('#btn-clear-spotlight').addEventListener('click', act('spotlight.set', {}));
+  $('#theme-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const name = $('#theme-name').value.trim();
+    if (!name) return;
+    const st = conn.state;
+    const id = `t${Date.now().toString(36)}${(themeCounter++).toString(36)}`;
+    act('theme.create', { theme_id: id, name, question: currentQuestion(st) })();
+    $('#theme-name').value = '';
+  });
+  const themes = $('#themes');
+  themes.addEventListener('click', (e) => {
+    const b = e.target.closest('button[data-action]');
+    if (!b) return;
+    const { action, id } = b.dataset;
+    if (action === 'spot-note') act('spotlight.set', { note_id: id })();
+    if (action === 'spot-theme') act('spotlight.set', { theme_id: id })();
+    if (action === 'rename') {
+      const t = conn.state.themes.get(id);
+      const name = prompt('New name for this theme', t?.name || '');
+      if (name && name.trim()) act('theme.rename', { theme_id: id, name: name.trim() })();
+    }
+    if (action === 'merge') {
+      const into = b.parentElement.querySelector('select[data-merge]')?.value;
+      if (into) act('theme.merge', { theme_id: id, into })();
+    }
+  });
+  themes.addEventListener('change', (e) => {
+    const sel = e.target.closest('select[data-note-theme]');
+    if (sel) act('note.theme', { note_id: sel.dataset.noteTheme, theme_id: sel.value })();
+  });
+  themes.addEventListener('dragstart', (e) => {
+    const li = e.target.closest('li[data-note-id]');
+    if (li) e.dataTransfer.setData('text/plain', li.dataset.noteId);
+  });
+  themes.addEventListener('dragover', (e) => { if (e.target.closest('[data-drop]')) e.preventDefault(); });
+  themes.addEventListener('drop', (e) => {
+    const zone = e.target.closest('[data-drop]');
+    if (!zone) return;
+    e.preventDefault();
+    const note = e.dataTransfer.getData('text/plain');
+    if (note) act('note.theme', { note_id: note, theme_id: zone.dataset.drop })();
+  });
+
+  // Town hall: speakers and dot votes.
+  $('#btn-next-speaker').addEventListener('click', act('speaker.next'));
+  $('#vote-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const [on, q] = $('#vote-scope').value.split(':');
+    act('vote.open', {
+      vote_id: `v${Date.now().toString(36)}`, question: Number(q), on,
+      dots: Number($('#vote-dots').value), stack: $('#vote-stack').checked, live: $('#vote-live').checked,
+    })();
+  });
+  $('#btn-reveal').addEventListener('click', () => { const v = openVote(conn.state); if (v) act('vote.reveal', { vote_id: v.vote_id })(); });
+  $('#btn-close-vote').addEventListener('click', () => { const v = openVote(conn.state); if (v) act('vote.close', { vote_id: v.vote_id })(); });
+
+  // Seating for the coming round: the facilitator may move someone.
+  $('#seating-list').addEventListener('change', (e) => {
+    const sel = e.target.closest('select[data-seat]');
+    if (sel) act('seat.assign', { participant_id: sel.dataset.seat, table: Number(sel.value) })();
+  });
 }
+
+function currentQuestion(st) { return st.phase === 'lobby' ? 0 : st.question; }
 
 function renderButtons(conn) {
   const st = conn.state;
@@ -113,6 +191,13 @@ function render(conn) {
     if (!byTable.has(n.table)) byTable.set(n.table, []);
     byTable.get(n.table).push(n);
   }
+  $('#tables').hidden = view !== 'tables';
+  $('#themes-board').hidden = view !== 'themes';
+  $('#btn-clear-spotlight').hidden = !st.spotlight;
+  renderThemes(st, q);
+  renderTownHall(st);
+  renderSeating(st);
+  if (view !== 'tables') return;
   const tables = [];
   for (let t = 1; t <= st.tables; t++) {
     const notes = byTable.get(t) || [];
@@ -123,6 +208,94 @@ function render(conn) {
         el('button', { class: 'small-btn', 'data-note': n.id, 'data-hidden': String(n.hidden), 'aria-label': `${n.hidden ? 'Show' : 'Hide'} note: ${n.text.slice(0, 40)}` }, n.hidden ? 'Show' : 'Hide'))))));
   }
   $('#tables').replaceChildren(...tables);
+}
+
+function renderThemes(st, q) {
+  if (view !== 'themes') return;
+  const themes = [...st.themes.values()].filter((t) => t.question === q);
+  const notes = notesFor(st, q);
+  const options = (selected) => [el('option', { value: '', text: 'No theme', selected: !selected }),
+    ...themes.map((t) => el('option', { value: t.id, text: t.name, selected: selected === t.id }))];
+  const noteItem = (n) => el('li', { class: 'note', draggable: 'true', 'data-note-id': n.id },
+    el('span', { class: 'note-text', text: n.text }),
+    el('label', { class: 'visually-hidden', for: `nt-${n.id}`, text: 'Theme of this note' }),
+    el('select', { id: `nt-${n.id}`, 'data-note-theme': n.id }, options(n.theme || '')),
+    el('button', { class: 'small-btn', 'data-action': 'spot-note', 'data-id': n.id, 'aria-label': `Show on the wall: ${n.text.slice(0, 40)}` }, 'Show on wall'));
+  const boxes = themes.map((t) => {
+    const mine = notes.filter((n) => n.theme === t.id);
+    const others = themes.filter((o) => o.id !== t.id);
+    return el('section', { class: 'theme-box', 'data-drop': t.id, 'aria-label': `Theme ${t.name}` },
+      el('h3', {}, t.name, el('span', { class: 'count', text: plural(mine.length, 'note') })),
+      el('div', { class: 'inline' },
+        el('button', { class: 'small-btn', 'data-action': 'rename', 'data-id': t.id }, 'Rename'),
+        el('button', { class: 'small-btn', 'data-action': 'spot-theme', 'data-id': t.id }, 'Show on wall'),
+        others.length ? [
+          el('label', { class: 'visually-hidden', for: `merge-${t.id}`, text: `Merge ${t.name} into` }),
+          el('select', { id: `merge-${t.id}`, 'data-merge': t.id }, others.map((o) => el('option', { value: o.id, text: o.name }))),
+          el('button', { class: 'small-btn', 'data-action': 'merge', 'data-id': t.id }, 'Merge into'),
+        ] : null),
+      el('ul', { class: 'notes' }, mine.map(noteItem)));
+  });
+  const loose = notes.filter((n) => !n.theme || !st.themes.has(n.theme));
+  boxes.push(el('section', { class: 'theme-box loose', 'data-drop': '', 'aria-label': 'Notes not grouped yet' },
+    el('h3', {}, 'Not grouped yet', el('span', { class: 'count', text: plural(loose.length, 'note') })),
+    el('ul', { class: 'notes' }, loose.map(noteItem))));
+  $('#themes').replaceChildren(...boxes);
+}
+
+function renderTownHall(st) {
+  const on = st.phase === 'townhall' || st.phase === 'harvest';
+  $('#townhall').hidden = !on;
+  if (!on) return;
+  $('#speaker-now').textContent = st.speaker ? `Speaking now: ${displayName(st, st.speaker)}` : 'Nobody is speaking.';
+  $('#hands').replaceChildren(...st.hands.map((id) => el('li', { text: displayName(st, id) })));
+  $('#btn-next-speaker').textContent = st.hands.length ? `Call next speaker (${displayName(st, st.hands[0])})` : 'No hands raised';
+  $('#btn-next-speaker').disabled = !st.hands.length && !st.speaker;
+  if (!st.hands.length && st.speaker) $('#btn-next-speaker').textContent = 'Thank the speaker';
+
+  const scope = $('#vote-scope');
+  const q = currentQuestion(st);
+  const wanted = [`notes:${q}`, `themes:${q}`, 'notes:-1'];
+  if (scope.dataset.q !== String(q)) {
+    scope.replaceChildren(
+      el('option', { value: wanted[0], text: `Notes of question ${q + 1}` }),
+      el('option', { value: wanted[1], text: `Themes of question ${q + 1}` }),
+      el('option', { value: wanted[2], text: 'Notes of all questions' }));
+    scope.dataset.q = String(q);
+  }
+  const open = openVote(st);
+  const shown = open || lastVote(st);
+  $('#vote-form').hidden = !!open;
+  $('#vote-active').hidden = !shown;
+  if (!shown) return;
+  $('#vote-status').textContent = open
+    ? `Vote open: ${shown.dots} dots each${shown.live ? ', results shown live' : shown.revealed ? ', results revealed' : ', results hidden from the room'}.`
+    : 'Last vote (closed):';
+  const tally = shown.tally || {};
+  const items = voteItems(st, shown).map((it) => ({ ...it, dots: tally[it.id] || 0 })).sort((a, b) => b.dots - a.dots);
+  $('#vote-results').replaceChildren(...items.filter((it) => it.dots > 0).slice(0, 10).map((it) =>
+    el('li', {}, el('strong', { text: plural(it.dots, 'dot') }), ' ', el('span', { text: it.label }))));
+  $('#btn-reveal').hidden = !open || open.live || open.revealed;
+  $('#btn-close-vote').hidden = !open;
+}
+
+function renderSeating(st) {
+  const show = st.phase === 'townhall' && st.next_seats && st.round < st.questions.length;
+  $('#seating').hidden = !show;
+  if (!show || view !== 'tables') return;
+  if (st.people.size > 150) {
+    // A select per person stops being usable (and fast) in a big room.
+    $('#seating-list').replaceChildren(el('p', { class: 'hint', text: `${st.people.size} people: the phones show everyone their table.` }));
+    return;
+  }
+  const rows = [...st.people.values()].sort((a, b) => (st.next_seats[a.id] ?? a.table) - (st.next_seats[b.id] ?? b.table));
+  const tables = Array.from({ length: st.tables }, (_, i) => i + 1);
+  $('#seating-list').replaceChildren(...rows.map((p) => {
+    const seat = st.next_seats[p.id] ?? p.table;
+    return el('div', { class: 'seat-row' },
+      el('label', { for: `seat-${p.id}`, text: `${displayName(st, p.id)}${p.role === 'host' ? ' (host)' : ''}` }),
+      el('select', { id: `seat-${p.id}`, 'data-seat': p.id }, tables.map((t) => el('option', { value: t, text: `Table ${t}`, selected: t === seat }))));
+  }));
 }
 
 function plural(n, word) { return `${n} ${word}${n === 1 ? '' : 's'}`; }

@@ -7,6 +7,11 @@ export function fromSnapshot(s) {
     notes: new Map((s.notes || []).map((n) => [n.id, n])),
     people: new Map((s.participants || []).map((p) => [p.id, p])),
     next_seats: s.next_seats || null,
+    themes: new Map((s.themes || []).map((t) => [t.id, t])),
+    votes: new Map((s.votes || []).map((v) => [v.vote_id, { ...v, tally: v.tally || null, dots_placed: 0 }])),
+    hands: s.hands || [],
+    speaker: s.speaker || '',
+    spotlight: s.spotlight || null,
   };
 }
 
@@ -92,7 +97,97 @@ export function applyEvent(st, env) {
       st.phase = 'closed';
       st.timer = { state: 'idle' };
       break;
+    case 'seat.assigned': {
+      if (st.next_seats) st.next_seats[d.participant_id] = d.table;
+      else {
+        const p = st.people.get(d.participant_id);
+        if (p) p.table = d.table;
+      }
+      break;
+    }
+    case 'theme.created':
+      st.themes.set(d.theme_id, { id: d.theme_id, name: d.name, question: d.question });
+      break;
+    case 'theme.renamed': {
+      const t = st.themes.get(d.theme_id);
+      if (t) t.name = d.name;
+      break;
+    }
+    case 'theme.merged':
+      for (const n of st.notes.values()) if (n.theme === d.theme_id) n.theme = d.into;
+      st.themes.delete(d.theme_id);
+      if (st.spotlight?.theme_id === d.theme_id) st.spotlight = { theme_id: d.into };
+      break;
+    case 'note.themed': {
+      const n = st.notes.get(d.note_id);
+      if (n) n.theme = d.theme_id;
+      break;
+    }
+    case 'spotlight.set':
+      st.spotlight = d.note_id || d.theme_id ? d : null;
+      break;
+    case 'hand.raised':
+      st.hands = [...st.hands, d.participant_id];
+      break;
+    case 'hand.lowered':
+      st.hands = st.hands.filter((id) => id !== d.participant_id);
+      break;
+    case 'speaker.called':
+      st.speaker = d.participant_id;
+      st.hands = st.hands.filter((id) => id !== d.participant_id);
+      break;
+    case 'vote.opened':
+      st.votes.set(d.vote_id, { ...d, question: d.question ?? 0, tally: d.live ? {} : null, revealed: false, closed: false, voters: 0, dots_placed: 0 });
+      break;
+    case 'vote.cast': case 'vote.uncast': {
+      const v = st.votes.get(d.vote_id);
+      if (!v) break;
+      const step = env.type === 'vote.cast' ? 1 : -1;
+      v.dots_placed += step;
+      if (d.item_id && v.tally) v.tally[d.item_id] = Math.max(0, (v.tally[d.item_id] || 0) + step);
+      break;
+    }
+    case 'vote.revealed': case 'vote.closed': {
+      const v = st.votes.get(d.vote_id);
+      if (!v) break;
+      v.tally = d.tally || {};
+      v.revealed = true;
+      if (env.type === 'vote.closed') v.closed = true;
+      break;
+    }
   }
+  // A hidden or deleted note leaves the spotlight.
+  if ((env.type === 'note.hidden' || env.type === 'note.deleted') && st.spotlight?.note_id === d.note_id) st.spotlight = null;
+}
+
+// openVote is the vote people can put dots in now, if any.
+export function openVote(st) {
+  for (const v of st.votes.values()) if (!v.closed) return v;
+  return null;
+}
+
+// lastVote is the most recent vote (open or closed).
+export function lastVote(st) {
+  let last = null;
+  for (const v of st.votes.values()) last = v;
+  return last;
+}
+
+// voteItems lists what a vote is about: notes or themes in its scope.
+export function voteItems(st, v) {
+  if (v.on === 'themes') {
+    return [...st.themes.values()].filter((t) => v.question === -1 || t.question === v.question)
+      .map((t) => ({ id: t.id, label: t.name }));
+  }
+  return [...st.notes.values()].filter((n) => !n.hidden && (v.question === -1 || n.question === v.question))
+    .sort((a, b) => a.seq - b.seq).map((n) => ({ id: n.id, label: n.text }));
+}
+
+// displayName is how a person is named to others.
+export function displayName(st, id) {
+  const p = st.people.get(id);
+  if (!p) return 'Someone';
+  return p.anonymous || !p.name ? 'Someone' : p.name;
 }
 
 // notesFor returns the visible notes of a question in posting order.

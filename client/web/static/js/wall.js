@@ -2,7 +2,7 @@
 // arranged by table for the current question, counts per conversation, and
 // how to join while people are not in a round.
 import { CafeConnection } from './conn.js';
-import { countsPerQuestion, notesFor } from './state.js';
+import { countsPerQuestion, displayName, lastVote, notesFor, voteItems } from './state.js';
 import { $, el, formatClock, phaseLabel, renderStatus, startClock } from './ui.js';
 
 const [cafe, token] = location.hash.slice(1).split('.');
@@ -42,20 +42,28 @@ function render(conn) {
     $('#join-qr').dataset.code = st.join_code;
   }
 
+  renderExtras(st, q);
   const notes = st.phase === 'lobby' ? [] : notesFor(st, q);
   const first = seen === null;
   seen ??= new Set();
-  const byTable = new Map();
+  // In a town hall with themes, the wall shows the themes; otherwise tables.
+  const themes = [...st.themes.values()].filter((t) => t.question === q);
+  const byTheme = (st.phase === 'townhall' || st.phase === 'harvest') && themes.length > 0;
+  const groups = new Map();
+  const key = (n) => (byTheme ? (st.themes.has(n.theme) ? n.theme : '') : n.table);
   for (const n of notes) {
-    if (!byTable.has(n.table)) byTable.set(n.table, []);
-    byTable.get(n.table).push(n);
+    if (!groups.has(key(n))) groups.set(key(n), []);
+    groups.get(key(n)).push(n);
   }
+  const columns = byTheme
+    ? [...themes.map((t) => ({ id: t.id, label: t.name })), ...(groups.has('') ? [{ id: '', label: 'Not grouped yet' }] : [])]
+    : Array.from({ length: st.tables }, (_, i) => ({ id: i + 1, label: `Table ${i + 1}` }));
   const boxes = [];
-  for (let t = 1; t <= st.tables; t++) {
-    const list = byTable.get(t) || [];
+  for (const col of columns) {
+    const list = groups.get(col.id) || [];
     const shown = list.slice(-PER_TABLE);
-    boxes.push(el('section', { class: 'wall-table', 'aria-label': `Table ${t}` },
-      el('h2', {}, `Table ${t}`, el('span', { class: 'count', text: String(list.length) })),
+    boxes.push(el('section', { class: byTheme ? 'wall-table wall-theme' : 'wall-table', 'aria-label': col.label },
+      el('h2', {}, el('span', { text: col.label }), el('span', { class: 'count', text: String(list.length) })),
       el('ul', {}, shown.map((n) => {
         const fresh = !first && !seen.has(n.id);
         seen.add(n.id);
@@ -64,9 +72,73 @@ function render(conn) {
   }
   for (const n of notes) seen.add(n.id);
   $('#tables').replaceChildren(...boxes);
-  $('#tables').dataset.tables = String(st.tables);
+  $('#tables').dataset.tables = String(Math.min(columns.length, 5));
 
   const counts = countsPerQuestion(st);
   $('#counts').replaceChildren(...counts.map((n, i) => el('li', { class: i === q && st.phase === 'round' ? 'current' : '' },
     el('span', { text: `Conversation ${i + 1}` }), el('strong', { text: String(n) }))));
+}
+
+// renderExtras draws what the town hall adds: who speaks, the vote results,
+// the seating move, and the spotlight over everything.
+function renderExtras(st, q) {
+  const talk = st.phase === 'townhall' || st.phase === 'harvest';
+  const speakers = talk && (st.speaker || st.hands.length);
+  $('#speakers').hidden = !speakers;
+  if (speakers) {
+    const next = st.hands.slice(0, 3).map((id) => displayName(st, id));
+    $('#speakers').textContent = [
+      st.speaker ? `Speaking: ${displayName(st, st.speaker)}` : '',
+      next.length ? `Next: ${next.join(', ')}${st.hands.length > 3 ? ` +${st.hands.length - 3}` : ''}` : '',
+    ].filter(Boolean).join('  ·  ');
+  }
+
+  const v = talk ? lastVote(st) : null;
+  const showResults = v && v.tally;
+  $('#results').hidden = !v;
+  if (v) {
+    $('#results-h').textContent = showResults ? (v.live && !v.closed ? 'Dot vote: live results' : 'Dot vote: results') : 'Dot vote in progress';
+    const items = showResults ? voteItems(st, v).map((it) => ({ ...it, dots: v.tally[it.id] || 0 }))
+      .filter((it) => it.dots > 0).sort((a, b) => b.dots - a.dots).slice(0, 8) : [];
+    const most = Math.max(1, ...items.map((it) => it.dots));
+    $('#results-list').replaceChildren(...(showResults ? items.map((it) => {
+      const bar = el('span', { class: 'bar' });
+      bar.style.width = `${Math.round((100 * it.dots) / most)}%`;
+      return el('li', {}, el('span', { class: 'label', text: it.label }), el('span', { class: 'bar-wrap' }, bar), el('strong', { text: String(it.dots) }));
+    }) : [el('li', { class: 'waiting', text: 'Use your phone to place your dots. Results come when the facilitator reveals them.' })]));
+  }
+
+  // The move between rounds: who arrives at which table.
+  const moving = st.phase === 'townhall' && st.next_seats && st.round < st.questions.length && st.tables <= 20;
+  $('#moves').hidden = !moving;
+  if (moving) {
+    const arrivals = new Map();
+    for (const p of st.people.values()) {
+      const t = st.next_seats[p.id];
+      if (t && t !== p.table) {
+        if (!arrivals.has(t)) arrivals.set(t, []);
+        arrivals.get(t).push(displayName(st, p.id));
+      }
+    }
+    $('#moves-h').textContent = `Round ${st.round + 1}: who moves where`;
+    $('#moves-list').replaceChildren(...[...arrivals.keys()].sort((a, b) => a - b).map((t) =>
+      el('li', {}, el('strong', { text: `Table ${t}: ` }), el('span', { text: arrivals.get(t).join(', ') }))));
+  }
+
+  const spot = st.spotlight;
+  $('#spotlight').hidden = !spot;
+  if (spot) {
+    if (spot.note_id) {
+      const n = st.notes.get(spot.note_id);
+      $('#spot-kind').textContent = n ? `Table ${n.table} · question ${n.question + 1}` : '';
+      $('#spot-text').textContent = n ? n.text : '';
+      $('#spot-notes').replaceChildren();
+    } else {
+      const t = st.themes.get(spot.theme_id);
+      $('#spot-kind').textContent = 'Theme';
+      $('#spot-text').textContent = t ? t.name : '';
+      const notes = t ? notesFor(st, t.question).filter((n) => n.theme === t.id).slice(0, 12) : [];
+      $('#spot-notes').replaceChildren(...notes.map((n) => el('li', { class: 'sticky', text: n.text })));
+    }
+  }
 }
