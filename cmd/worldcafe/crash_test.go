@@ -151,7 +151,9 @@ func TestAcknowledgedNotesSurviveKill9(t *testing.T) {
 		acked = map[string]bool{}
 		next  = make([]int, people) // each person's next note: k of the first unacknowledged one
 	)
+	var errs []error // what stopped each poster; expected only while the server is down
 	postAll := func() {
+		errs = nil
 		var wg sync.WaitGroup
 		for i := range people {
 			wg.Add(1)
@@ -159,16 +161,23 @@ func TestAcknowledgedNotesSurviveKill9(t *testing.T) {
 				defer wg.Done()
 				c, err := client.Dial(ctx, wsURL, created.Cafe, tokens[i], client.Options{})
 				if err != nil {
+					mu.Lock()
+					errs = append(errs, fmt.Errorf("person %d: dial: %w", i, err))
+					mu.Unlock()
 					return // the server is gone already
 				}
 				defer c.Kill()
 				for k := next[i]; k < perPerson; k++ {
 					// The same id and text on a resend, as a phone's outbox does.
 					id := fmt.Sprintf("p%02d-n%03d", i, k)
-					sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+					// Generous: the suite runs under -race on two cores.
+					sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 					_, err := c.Post(sctx, id, fmt.Sprintf("Idea %d from person %d", k, i))
 					cancel()
 					if err != nil {
+						mu.Lock()
+						errs = append(errs, fmt.Errorf("person %d: posting %s: %w", i, id, err))
+						mu.Unlock()
 						return // the server is gone; the note stays in the outbox
 					}
 					mu.Lock()
@@ -227,6 +236,9 @@ func TestAcknowledgedNotesSurviveKill9(t *testing.T) {
 
 	// Phones come back, resend what was in their outbox and post the rest.
 	postAll()
+	for _, err := range errs {
+		t.Errorf("after the restart: %v", err)
+	}
 	if len(acked) != people*perPerson {
 		t.Fatalf("%d notes acknowledged in all, want %d", len(acked), people*perPerson)
 	}

@@ -22,6 +22,7 @@ Usage:
   worldcafe serve  [flags]   run the server (default :8080, data in ./data)
   worldcafe export [flags]   write a café's report (md, csv, json or html) from the data directory
   worldcafe plan   [flags]   plan who sits where each round, and show how well people mix
+  worldcafe demo   [flags]   create a finished demo café (the consultation it is modelled on) in the data directory
   worldcafe bench  [flags]   load generator: measure a server against a minimal broadcast baseline
   worldcafe baseline [flags] the minimal broadcast server that bench compares with
 
@@ -51,6 +52,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runExport(ctx, args[1:], stdout, stderr)
 	case "plan":
 		err = runPlan(ctx, args[1:], stdout, stderr)
+	case "demo":
+		err = runDemo(ctx, args[1:], stdout, stderr)
 	case "bench":
 		err = runBench(ctx, args[1:], stdout, stderr)
 	case "baseline":
