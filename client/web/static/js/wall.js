@@ -6,8 +6,11 @@ import { countsPerQuestion, displayName, lastVote, notesFor, voteItems } from '.
 import { $, el, formatClock, phaseLabel, renderStatus, startClock } from './ui.js';
 
 const [cafe, token] = location.hash.slice(1).split('.');
-const PER_TABLE = 8; // newest notes shown per table; the rest are counted
+const PER_TABLE = 12; // newest notes considered per column; fitColumns shows what fits
 let seen = null; // note ids already on the wall: only new ones animate
+
+let redraw = null;
+window.addEventListener('resize', () => redraw?.());
 
 if (!cafe || !token) {
   $('#question').textContent = 'Open the wall from the facilitator’s screen (the “Open the wall” link).';
@@ -18,6 +21,7 @@ if (!cafe || !token) {
     onStatus: (s) => renderStatus($('#status'), s),
   });
   conn.start();
+  redraw = () => { if (conn.state) render(conn); };
   startClock(conn, (ms) => { $('#clock').textContent = formatClock(ms); });
 }
 
@@ -64,15 +68,17 @@ function render(conn) {
     const shown = list.slice(-PER_TABLE);
     boxes.push(el('section', { class: byTheme ? 'wall-table wall-theme' : 'wall-table', 'aria-label': col.label },
       el('h2', {}, el('span', { text: col.label }), el('span', { class: 'count', text: String(list.length) })),
-      el('ul', {}, shown.map((n) => {
+      el('ul', { 'data-older': String(list.length - shown.length) }, shown.map((n) => {
         const fresh = !first && !seen.has(n.id);
         seen.add(n.id);
-        return el('li', { class: fresh ? 'sticky arrive' : 'sticky', 'data-note-id': n.id, text: n.text });
-      }), list.length > shown.length ? el('li', { class: 'more', text: `+${list.length - shown.length} more` }) : null)));
+        return el('li', { class: fresh ? 'sticky arrive' : 'sticky', 'data-note-id': n.id }, el('span', { class: 't', text: n.text }));
+      }))));
   }
   for (const n of notes) seen.add(n.id);
   $('#tables').replaceChildren(...boxes);
   $('#tables').dataset.tables = String(Math.min(columns.length, 5));
+  // Measure after the browser has laid the new columns out.
+  requestAnimationFrame(fitColumns);
 
   const counts = countsPerQuestion(st);
   $('#counts').replaceChildren(...counts.map((n, i) => el('li', { class: i === q && st.phase === 'round' ? 'current' : '' },
@@ -139,6 +145,29 @@ function renderExtras(st, q) {
       $('#spot-text').textContent = t ? t.name : '';
       const notes = t ? notesFor(st, t.question).filter((n) => n.theme === t.id).slice(0, 12) : [];
       $('#spot-notes').replaceChildren(...notes.map((n) => el('li', { class: 'sticky', text: n.text })));
+    }
+  }
+}
+
+// fitColumns keeps every column on screen without scrolling: a column that
+// overflows first shows shorter notes, then drops its oldest notes and says
+// how many are not shown.
+function fitColumns() {
+  for (const ul of document.querySelectorAll('.wall-table ul')) {
+    const over = () => ul.scrollHeight > ul.clientHeight + 1;
+    let dropped = Number(ul.dataset.older || 0);
+    const more = el('li', { class: 'more' });
+    ul.prepend(more);
+    const say = () => { more.textContent = dropped ? `+${dropped} earlier` : ''; more.hidden = !dropped; };
+    say();
+    if (!over()) continue;
+    ul.classList.add('dense');
+    if (!over()) continue;
+    ul.classList.add('denser');
+    while (over() && ul.querySelectorAll('.sticky').length > 1) {
+      ul.querySelector('.sticky').remove();
+      dropped++;
+      say();
     }
   }
 }
