@@ -28,6 +28,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /ws", s.handleWS)
 	m.HandleFunc("GET /api/qr/{code}", s.handleQR)
 	m.HandleFunc("POST /api/cafes/{cafe}/report", s.limited(s.handleReport))
+	m.HandleFunc("POST /api/cafes/{cafe}/wall", s.limited(s.handleWallLink))
 	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")

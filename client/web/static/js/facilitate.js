@@ -2,7 +2,7 @@
 // café's state on the server, so a reload or a lost connection loses nothing.
 import { CafeConnection } from './conn.js';
 import { countsPerQuestion, displayName, notesFor, openVote, lastVote, voteItems } from './state.js';
-import { $, GROUPS, el, formatClock, load, phaseLabel, renderStatus, startClock } from './ui.js';
+import { $, GROUPS, el, formatClock, load, phaseLabel, renderStatus, save, startClock } from './ui.js';
 
 const [cafe, token] = location.hash.slice(1).split('.');
 const known = (load('wc.cafes') || []).find((c) => c.cafe === cafe) || {};
@@ -59,6 +59,24 @@ function wire(conn) {
     if (b) act(b.dataset.hidden === 'true' ? 'note.unhide' : 'note.hide', { note_id: b.dataset.note })();
   });
   $('#report-token').value = token;
+  // A tablet that did not create the café has no wall link: mint one.
+  $('#make-wall').addEventListener('click', async () => {
+    const err = $('#control-error');
+    err.hidden = true;
+    try {
+      const resp = await fetch(`/api/cafes/${cafe}/wall`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+      const data = await resp.json();
+      if (!resp.ok) throw new Error(data.error?.message || `The server answered ${resp.status}.`);
+      known.wall = data.wall_token;
+      const mine = (load('wc.cafes') || []).filter((c) => c.cafe !== cafe);
+      mine.unshift({ cafe, token, wall: data.wall_token, code: conn.state?.join_code || '', title: conn.state?.title || 'World Café' });
+      save('wc.cafes', mine.slice(0, 20));
+      render(conn);
+    } catch (ex) {
+      err.textContent = ex.message;
+      err.hidden = false;
+    }
+  });
   $('#report-form').action = `/api/cafes/${cafe}/report`;
 
   // Arranging notes: by table (moderation) or by theme (the town hall).
@@ -172,6 +190,7 @@ function render(conn) {
   }
   const wall = known.wall ? `/wall#${cafe}.${known.wall}` : null;
   $('#wall-link').hidden = !wall;
+  $('#make-wall').hidden = !!wall;
   if (wall) $('#wall-link').href = wall;
 
   const people = [...st.people.values()];
