@@ -109,6 +109,30 @@ func apply(s *State, ev protocol.Event) error {
 			return err
 		}
 		s.NextSeats = p.Seats
+	case protocol.EvSeatAssigned:
+		a, err := decode[protocol.SeatAssigned](ev)
+		if err != nil {
+			return err
+		}
+		p, ok := s.Participants[a.ParticipantID]
+		if !ok {
+			return fmt.Errorf("no participant %q", a.ParticipantID)
+		}
+		if s.Phase == protocol.PhaseLobby {
+			p.Table = a.Table // round 1 starts from where people sit
+		} else {
+			if s.NextSeats == nil {
+				s.NextSeats = map[string]int{}
+			}
+			s.NextSeats[p.ID] = a.Table
+		}
+		if s.Overrides == nil {
+			s.Overrides = map[int]map[string]int{}
+		}
+		if s.Overrides[a.Round] == nil {
+			s.Overrides[a.Round] = map[string]int{}
+		}
+		s.Overrides[a.Round][p.ID] = a.Table
 	case protocol.EvNotePosted:
 		n, err := decode[protocol.NotePosted](ev)
 		if err != nil {

@@ -1351,6 +1351,8 @@ func commandFor(typ string, a cafe.Actor) cafe.Command {
 		return cafe.Command{Type: typ, Actor: a, Data: protocol.VoteDot{VoteID: "v1", ItemID: "note-a"}}
 	case protocol.CmdVoteReveal, protocol.CmdVoteClose:
 		return cafe.Command{Type: typ, Actor: a, Data: protocol.VoteRef{VoteID: "v1"}}
+	case protocol.CmdSeatAssign:
+		return cafe.Command{Type: typ, Actor: a, Data: protocol.SeatAssign{ParticipantID: "a1", Table: 2}}
 	}
 	return cafe.Command{Type: typ, Actor: a}
 }
@@ -1385,6 +1387,7 @@ func TestRoles(t *testing.T) {
 		protocol.CmdVoteUncast:   {h, at},
 		protocol.CmdVoteReveal:   {f},
 		protocol.CmdVoteClose:    {f},
+		protocol.CmdSeatAssign:   {f},
 	}
 	if len(allowed) != len(protocol.ClientCommands) {
 		t.Fatalf("the table covers %d commands, the protocol has %d client commands", len(allowed), len(protocol.ClientCommands))
@@ -1414,6 +1417,7 @@ func TestRoles(t *testing.T) {
 		},
 		protocol.CmdVoteReveal: func(r *room) { r.do(control(protocol.CmdRoundEnd)); r.do(openVote("v1", false)) },
 		protocol.CmdVoteClose:  func(r *room) { r.do(control(protocol.CmdRoundEnd)); r.do(openVote("v1", false)) },
+		protocol.CmdSeatAssign: func(r *room) { r.do(control(protocol.CmdRoundEnd)) }, // nobody moves mid-round
 	}
 	rolesRoom := func(t *testing.T, typ string) *room {
 		r := newRoom(t, protocol.CreateCafe{})
@@ -1807,11 +1811,13 @@ func checkPlan(t *testing.T, s *cafe.State, plan map[string]int) bool {
 // café through its phases.
 type generator struct {
 	rng     *rand.Rand
-	people  []string // ids it tried to join
-	notes   []string // ids it tried to post
+	aux     *rand.Rand // for seat.assign
+	people  []string   // ids it tried to join
+	notes   []string   // ids it tried to post
 	step    int
 	steps   int
 	created bool
+	tables  int
 }
 
 var words = strings.Fields("govern internet policy open trust access rights data cooperation multistakeholder " +
@@ -1865,12 +1871,16 @@ func (g *generator) next(s *cafe.State) cafe.Command {
 		for i := range qs {
 			qs[i] = fmt.Sprintf("Question %d?", i+1)
 		}
+		g.tables = 1 + g.rng.IntN(8)
 		return createCmd(protocol.CreateCafe{
-			Title: "Seeded café", Questions: qs, Tables: 1 + g.rng.IntN(8),
+			Title: "Seeded café", Questions: qs, Tables: g.tables,
 			RoundSeconds: 10 + g.rng.IntN(300), AutoAdvance: g.rng.IntN(2) == 0,
 		})
 	}
 	roles := []protocol.Role{protocol.RoleHost, protocol.RoleAttendee, protocol.RoleWall}
+	if (s.Phase == protocol.PhaseLobby || s.Phase == protocol.PhaseTownHall) && g.aux.IntN(12) == 0 {
+		return g.seatAssign()
+	}
 	k := g.rng.IntN(1000)
 	switch s.Phase {
 	case protocol.PhaseLobby:
@@ -1959,6 +1969,18 @@ func (g *generator) author(s *cafe.State, id string) cafe.Actor {
 	return attendee(n.Author)
 }
 
+// seatAssign moves someone (now and then a stranger) to a table (now and
+// then one that does not exist). It draws from aux only, so that the other
+// commands stay the same stream they were before seat.assign existed.
+func (g *generator) seatAssign() cafe.Command {
+	id := "ghost"
+	if len(g.people) > 0 && g.aux.IntN(30) != 0 {
+		id = g.people[g.aux.IntN(len(g.people))]
+	}
+	table := g.aux.IntN(g.tables + 2) // 0 and tables+1 do not exist
+	return cafe.Command{Type: protocol.CmdSeatAssign, Actor: facilitator, Data: protocol.SeatAssign{ParticipantID: id, Table: table}}
+}
+
 func (g *generator) join() cafe.Command {
 	if len(g.people) > 400 {
 		return timeUpCmd()
@@ -1983,7 +2005,7 @@ func TestRebuildingFromTheLogEqualsTheLiveCafe(t *testing.T) {
 	for _, seed := range []uint64{1, 2, 3, 20250311} {
 		t.Run(fmt.Sprintf("seed %d", seed), func(t *testing.T) {
 			const steps = 5000
-			g := &generator{rng: rand.New(rand.NewPCG(seed, 0x5eed)), steps: steps}
+			g := &generator{rng: rand.New(rand.NewPCG(seed, 0x5eed)), aux: rand.New(rand.NewPCG(seed, 0x5ea7)), steps: steps}
 			clk := &clock{now: t0}
 			live := cafe.New("seeded")
 			var restored *cafe.State // from a JSON snapshot half way
@@ -2057,7 +2079,7 @@ func TestRebuildingFromTheLogEqualsTheLiveCafe(t *testing.T) {
 				protocol.EvParticipantJoined, protocol.EvRoundStarted, protocol.EvRoundPaused, protocol.EvRoundResumed,
 				protocol.EvRoundExtended, protocol.EvRoundTimeUp, protocol.EvRoundEnded, protocol.EvSeatingPlanned,
 				protocol.EvNotePosted, protocol.EvNoteEdited, protocol.EvNoteDeleted, protocol.EvNoteHidden,
-				protocol.EvNoteUnhidden, protocol.EvBroadcastSet, "duplicate",
+				protocol.EvNoteUnhidden, protocol.EvBroadcastSet, protocol.EvSeatAssigned, "duplicate",
 				"rejected forbidden", "rejected conflict", "rejected wrong_phase", "rejected invalid",
 			} {
 				if seen[typ] == 0 {

@@ -3,6 +3,7 @@ package cafe
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/worldcafe/worldcafe/protocol"
@@ -69,6 +70,7 @@ var roles = map[string][]protocol.Role{
 	protocol.CmdHarvestStart: {protocol.RoleFacilitator},
 	protocol.CmdCafeClose:    {protocol.RoleFacilitator},
 	protocol.CmdBroadcast:    {protocol.RoleFacilitator},
+	protocol.CmdSeatAssign:   {protocol.RoleFacilitator},
 	protocol.CmdThemeCreate:  {protocol.RoleFacilitator},
 	protocol.CmdThemeRename:  {protocol.RoleFacilitator},
 	protocol.CmdThemeMerge:   {protocol.RoleFacilitator},
@@ -136,6 +138,8 @@ func (d *decider) decide(cmd Command) error {
 		return withData(cmd, d.roundExtend)
 	case protocol.CmdBroadcast:
 		return withData(cmd, d.broadcast)
+	case protocol.CmdSeatAssign:
+		return withData(cmd, d.seatAssign)
 	case protocol.CmdThemeCreate:
 		return withData(cmd, d.themeCreate)
 	case protocol.CmdThemeRename:
@@ -295,7 +299,7 @@ func (d *decider) join(j Join) error {
 		}
 		role = protocol.RoleHost
 	} else {
-		table = d.emptiestTable()
+		table = d.newcomerTable(j.ParticipantID, r.Group)
 	}
 	d.emit(protocol.EvParticipantJoined, protocol.ParticipantJoined{
 		ParticipantID: j.ParticipantID, Name: name, Group: r.Group, Role: role,
@@ -328,9 +332,43 @@ func (d *decider) occupancy() (people []int, hosts []int) {
 	return people, hosts
 }
 
-// emptiestTable is where a newcomer sits: the table with fewest people, the
-// lowest number on a tie. The rotation planner seats people between rounds;
-// this keeps tables balanced as people arrive.
+// newcomerTable is where a traveller who joins now sits. In the lobby it is
+// the emptiest table, which keeps tables balanced as people arrive. During a
+// round (for that round) and in a town hall (for the coming round, in the
+// planned seating) it is SeatLate's choice among the emptiest tables: where
+// the newcomer has met nobody and their stakeholder group has the fewest
+// people. Tables have no capacity here (as in PlanRound): balance is the
+// rule. Deterministic: ties go to the lowest table number.
+func (d *decider) newcomerTable(id, group string) int {
+	if d.s.Phase != protocol.PhaseRound && d.s.Phase != protocol.PhaseTownHall {
+		return d.emptiestTable()
+	}
+	// The rounds before the one being sat in: during a round, those before
+	// it; in a town hall, every round played.
+	played := d.s.Round
+	if d.s.Phase == protocol.PhaseRound {
+		played--
+	}
+	in := PlanInput{Tables: make([]int, d.s.Tables), People: make([]PlanPerson, 0, len(d.s.Participants))}
+	for t := range in.Tables {
+		in.Tables[t] = len(d.s.Participants) + 1
+	}
+	for r := 1; r <= played; r++ {
+		in.History = append(in.History, d.s.Seatings[r])
+	}
+	seats := make(map[string]int, len(d.s.Participants))
+	for _, p := range d.s.Participants {
+		in.People = append(in.People, PlanPerson{ID: p.ID, Group: p.Group, Host: p.Role == protocol.RoleHost, Present: true})
+		seats[p.ID] = d.seatOf(p)
+	}
+	if t := SeatLate(in, seats, PlanPerson{ID: id, Group: group, Present: true}); t >= 1 {
+		return t
+	}
+	return d.emptiestTable() // cannot happen: no table is ever full here
+}
+
+// emptiestTable is where a newcomer sits in the lobby: the table with fewest
+// people, the lowest number on a tie.
 func (d *decider) emptiestTable() int {
 	people, _ := d.occupancy()
 	best := 1
@@ -555,6 +593,57 @@ func (d *decider) endRound(early bool) {
 			d.emit(protocol.EvSeatingPlanned, protocol.SeatingPlanned{Round: next, Seats: seats})
 		}
 	}
+}
+
+// seatAssign is the facilitator's override of the rotation: p sits at a
+// table in the coming round. In the lobby that is their table now; in a
+// town hall it is their planned seat, and the other travellers' seats are
+// planned again around every override of that round (hosts stay), so that
+// balance and repeat avoidance adapt, moving as few people as that allows
+// (replanRound). Nobody moves during a running round: people are
+// mid-conversation, and their notes carry their table.
+func (d *decider) seatAssign(a protocol.SeatAssign) error {
+	switch d.s.Phase {
+	case protocol.PhaseLobby, protocol.PhaseTownHall:
+	case protocol.PhaseRound:
+		return protocol.Errorf(protocol.CodeWrongPhase, "nobody is moved during a running round; assign seats in the town hall")
+	default:
+		return protocol.Errorf(protocol.CodeWrongPhase, "the conversations are over; there are no more seats to assign")
+	}
+	next := d.s.Round + 1
+	if next > d.s.Rounds() {
+		return protocol.Errorf(protocol.CodeWrongPhase, "no round follows this town hall; there are no more seats to assign")
+	}
+	p, ok := d.s.Participants[a.ParticipantID]
+	if !ok {
+		return protocol.Errorf(protocol.CodeNotFound, "no participant %q", a.ParticipantID)
+	}
+	if a.Table < 1 || a.Table > d.s.Tables {
+		return protocol.Errorf(protocol.CodeInvalid, "table must be between 1 and %d", d.s.Tables)
+	}
+	overrides := d.s.Overrides[next]
+	if t, ok := overrides[p.ID]; ok && t == a.Table && d.seatOf(p) == a.Table {
+		d.duplicate = true
+		return nil
+	}
+	d.emit(protocol.EvSeatAssigned, protocol.SeatAssigned{ParticipantID: p.ID, Table: a.Table, Round: next})
+	if d.s.Phase != protocol.PhaseTownHall {
+		return nil
+	}
+	fixed := maps.Clone(overrides)
+	if fixed == nil {
+		fixed = map[string]int{}
+	}
+	fixed[p.ID] = a.Table
+	planned := maps.Clone(d.s.NextSeats) // as seat.assigned leaves it
+	if planned == nil {
+		planned = map[string]int{}
+	}
+	planned[p.ID] = a.Table
+	if seats := replanRound(d.s, next, fixed, planned); len(seats) > 0 && !maps.Equal(seats, planned) {
+		d.emit(protocol.EvSeatingPlanned, protocol.SeatingPlanned{Round: next, Seats: seats})
+	}
+	return nil
 }
 
 func (d *decider) harvestStart() error {

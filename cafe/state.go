@@ -42,6 +42,9 @@ type State struct {
 	// Seatings records where everyone sat in each round played (round →
 	// participant → table), so the rotation planner knows who has met whom.
 	Seatings map[int]map[string]int `json:"seatings,omitempty"`
+	// Overrides records the facilitator's seat.assign decisions (round →
+	// participant → table): every later plan of that round keeps them.
+	Overrides map[int]map[string]int `json:"overrides,omitempty"`
 
 	Themes    map[string]*Theme   `json:"themes,omitempty"`
 	Spotlight *protocol.Spotlight `json:"spotlight,omitempty"`

@@ -17,6 +17,7 @@ const (
 	CmdHarvestStart = "harvest.start"
 	CmdCafeClose    = "cafe.close"
 	CmdBroadcast    = "broadcast.set"
+	CmdSeatAssign   = "seat.assign"
 )
 
 // Commands that only the server issues to a café (from the HTTP API or its own
@@ -33,7 +34,7 @@ var ClientCommands = map[string]bool{
 	CmdNoteHide: true, CmdNoteUnhide: true,
 	CmdRoundStart: true, CmdRoundPause: true, CmdRoundResume: true,
 	CmdRoundExtend: true, CmdRoundEnd: true,
-	CmdHarvestStart: true, CmdCafeClose: true, CmdBroadcast: true,
+	CmdHarvestStart: true, CmdCafeClose: true, CmdBroadcast: true, CmdSeatAssign: true,
 	CmdThemeCreate: true, CmdThemeRename: true, CmdThemeMerge: true, CmdNoteTheme: true,
 	CmdSpotlight: true, CmdHandRaise: true, CmdHandLower: true, CmdSpeakerNext: true,
 	CmdVoteOpen: true, CmdVoteCast: true, CmdVoteUncast: true, CmdVoteReveal: true, CmdVoteClose: true,
@@ -86,4 +87,11 @@ type RoundExtend struct {
 // Broadcast is the data of broadcast.set; an empty text clears the line.
 type Broadcast struct {
 	Text string `json:"text"`
+}
+
+// SeatAssign is the data of seat.assign: the facilitator puts a participant
+// at a table (1-based) for the coming round, overriding the rotation plan.
+type SeatAssign struct {
+	ParticipantID string `json:"participant_id"`
+	Table         int    `json:"table"`
 }

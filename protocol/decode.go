@@ -64,7 +64,8 @@ func DecodeHello(env *Envelope) (Hello, error) {
 }
 
 // DecodeCommand returns the typed data of a client command: one of NotePost,
-// NoteEdit, NoteRef, RoundExtend, Broadcast, or nil for commands without data.
+// NoteEdit, NoteRef, RoundExtend, Broadcast, SeatAssign, the harvest's data
+// types (harvest.go), or nil for commands without data.
 // Unknown fields are rejected so that typos fail loudly.
 func DecodeCommand(env *Envelope) (any, error) {
 	if !ClientCommands[env.Type] {
@@ -81,6 +82,8 @@ func DecodeCommand(env *Envelope) (any, error) {
 		return decodeData[RoundExtend](env)
 	case CmdBroadcast:
 		return decodeData[Broadcast](env)
+	case CmdSeatAssign:
+		return decodeData[SeatAssign](env)
 	case CmdThemeCreate:
 		return decodeData[ThemeCreate](env)
 	case CmdThemeRename:

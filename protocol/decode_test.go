@@ -183,6 +183,10 @@ func TestDecodeCommand(t *testing.T) {
 		{"a round extension decodes to RoundExtend", cmd(protocol.CmdRoundExtend, `{"minutes":5}`), protocol.RoundExtend{Minutes: 5}, ""},
 		{"a broadcast decodes to Broadcast", cmd(protocol.CmdBroadcast, `{"text":"Coffee"}`), protocol.Broadcast{Text: "Coffee"}, ""},
 		{"a broadcast of {} clears the line", cmd(protocol.CmdBroadcast, `{}`), protocol.Broadcast{}, ""},
+		{"a seat assignment decodes to SeatAssign", cmd(protocol.CmdSeatAssign, `{"participant_id":"p1","table":3}`), protocol.SeatAssign{ParticipantID: "p1", Table: 3}, ""},
+		{"a seat assignment without data is invalid", cmd(protocol.CmdSeatAssign, ""), nil, protocol.CodeInvalid},
+		{"a seat assignment to a table named by a string is invalid", cmd(protocol.CmdSeatAssign, `{"participant_id":"p1","table":"3"}`), nil, protocol.CodeInvalid},
+		{"a seat assignment with a round is invalid", cmd(protocol.CmdSeatAssign, `{"participant_id":"p1","table":3,"round":2}`), nil, protocol.CodeInvalid},
 		{"a note post without data is invalid", cmd(protocol.CmdNotePost, ""), nil, protocol.CodeInvalid},
 		{"a note post with an unknown field is invalid", cmd(protocol.CmdNotePost, `{"note_id":"n1","text":"x","author":"p2"}`), nil, protocol.CodeInvalid},
 		{"a note post with trailing data is invalid", cmd(protocol.CmdNotePost, `{"note_id":"n1","text":"x"} {}`), nil, protocol.CodeInvalid},
@@ -254,8 +258,8 @@ func TestDecodeCommand(t *testing.T) {
 			}
 			decoded[typ] = true
 		}
-		if len(decoded) != 26 {
-			t.Errorf("%d client commands, want the 13 of commands.go and the 13 of harvest.go", len(decoded))
+		if len(decoded) != 27 {
+			t.Errorf("%d client commands, want the 14 of commands.go and the 13 of harvest.go", len(decoded))
 		}
 	})
 }
@@ -277,6 +281,9 @@ var seedFrames = []string{
 	`{"v":1,"type":"harvest.start","id":"c-11"}`,
 	`{"v":1,"type":"cafe.close","id":"c-12"}`,
 	`{"v":1,"type":"broadcast.set","id":"c-13","data":{"text":"Coffee <now> & later"}}`,
+	`{"v":1,"type":"seat.assign","id":"c-14","data":{"participant_id":"p1","table":3}}`,
+	`{"v":1,"type":"theme.create","id":"c-15","data":{"theme_id":"t1","name":"Trust","question":0}}`,
+	`{"v":1,"type":"vote.cast","id":"c-16","data":{"vote_id":"v1","item_id":"n1"}}`,
 	`{"v":1,"type":"round.timeup"}`,
 	`{"v":2,"type":"ping"}`,
 	`{"v":1,"type":""}`,
@@ -347,6 +354,17 @@ func FuzzDecodeCommand(f *testing.F) {
 		protocol.CmdNoteUnhide:  reflect.TypeFor[protocol.NoteRef](),
 		protocol.CmdRoundExtend: reflect.TypeFor[protocol.RoundExtend](),
 		protocol.CmdBroadcast:   reflect.TypeFor[protocol.Broadcast](),
+		protocol.CmdSeatAssign:  reflect.TypeFor[protocol.SeatAssign](),
+		protocol.CmdThemeCreate: reflect.TypeFor[protocol.ThemeCreate](),
+		protocol.CmdThemeRename: reflect.TypeFor[protocol.ThemeRename](),
+		protocol.CmdThemeMerge:  reflect.TypeFor[protocol.ThemeMerge](),
+		protocol.CmdNoteTheme:   reflect.TypeFor[protocol.NoteTheme](),
+		protocol.CmdSpotlight:   reflect.TypeFor[protocol.Spotlight](),
+		protocol.CmdVoteOpen:    reflect.TypeFor[protocol.VoteOpen](),
+		protocol.CmdVoteCast:    reflect.TypeFor[protocol.VoteDot](),
+		protocol.CmdVoteUncast:  reflect.TypeFor[protocol.VoteDot](),
+		protocol.CmdVoteReveal:  reflect.TypeFor[protocol.VoteRef](),
+		protocol.CmdVoteClose:   reflect.TypeFor[protocol.VoteRef](),
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		env, err := protocol.DecodeEnvelope(b)

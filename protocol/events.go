@@ -14,6 +14,7 @@ const (
 	EvRoundTimeUp       = "round.timeup"
 	EvRoundEnded        = "round.ended"
 	EvSeatingPlanned    = "seating.planned"
+	EvSeatAssigned      = "seat.assigned"
 	EvNotePosted        = "note.posted"
 	EvNoteEdited        = "note.edited"
 	EvNoteDeleted       = "note.deleted"
@@ -104,6 +105,16 @@ type RoundEnded struct {
 type SeatingPlanned struct {
 	Round int            `json:"round"`
 	Seats map[string]int `json:"seats"` // participant id → 1-based table
+}
+
+// SeatAssigned tells that the facilitator put ParticipantID at Table for
+// round Round (the coming one). In the lobby (Round 1) it changes the
+// participant's table; in a town hall it changes their entry in the planned
+// seating. A seating.planned may follow when the others' seats adapt.
+type SeatAssigned struct {
+	ParticipantID string `json:"participant_id"`
+	Table         int    `json:"table"`
+	Round         int    `json:"round"`
 }
 
 // NotePosted is a new sticky note, on the question of round Round, written at
