@@ -39,7 +39,7 @@ const (
 	// waitLong bounds waits for things that involve a page load or a
 	// reconnect; waitShort bounds waits for a live update.
 	waitLong  = 10 * time.Second
-	waitShort = 3 * time.Second
+	waitShort = 5 * time.Second
 	// liveBudget is how soon after its author sees a note as saved every
 	// other screen must show it.
 	liveBudget = time.Second

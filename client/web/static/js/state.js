@@ -144,7 +144,11 @@ export function applyEvent(st, env) {
       if (!v) break;
       const step = env.type === 'vote.cast' ? 1 : -1;
       v.dots_placed += step;
-      if (d.item_id && v.tally) v.tally[d.item_id] = Math.max(0, (v.tally[d.item_id] || 0) + step);
+      // Only a client allowed to see results receives item_id.
+      if (d.item_id) {
+        v.tally ??= {};
+        v.tally[d.item_id] = Math.max(0, (v.tally[d.item_id] || 0) + step);
+      }
       break;
     }
     case 'vote.revealed': case 'vote.closed': {
