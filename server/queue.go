@@ -67,17 +67,32 @@ func (q *queue) push(f frame, force bool) pushResult {
 
 // take returns everything queued so far (possibly nothing). The writer calls
 // it after ready fires and writes the batch without holding the lock.
-func (q *queue) take() []frame {
+// spare is the writer's previous batch, already written: its array becomes
+// the queue's next one, so a connection that gets a frame at a time does
+// not allocate a slice per frame.
+func (q *queue) take(spare []frame) []frame {
+	clear(spare) // the written frames' bytes are garbage once every queue lets go
+	if cap(spare) > maxSpareFrames {
+		spare = nil // a big catch-up: do not keep its array for the connection's lifetime
+	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	out := q.frames
-	q.frames, q.bytes = nil, 0
+	q.frames, q.bytes = spare[:0], 0
 	return out
 }
 
-// close makes later pushes fail; queued frames can still be taken.
+// maxSpareFrames bounds the batch array a writer hands back for reuse.
+const maxSpareFrames = 64
+
+// close makes later pushes fail and wakes the writer; queued frames can
+// still be taken.
 func (q *queue) close() {
 	q.mu.Lock()
 	q.closed = true
 	q.mu.Unlock()
+	select {
+	case q.ready <- struct{}{}:
+	default:
+	}
 }

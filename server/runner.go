@@ -118,9 +118,9 @@ func (r *runner) load(ctx context.Context) error {
 // encode makes the frames of ev: encoded once per audience, never per
 // connection.
 func (r *runner) encode(ev protocol.Event) frames {
-	full := protocol.EncodeEvent(ev)
+	full := protocol.AppendEvent(nil, ev)
 	if pub, changed := cafe.Redact(r.state, ev); changed {
-		return frames{full: full, public: protocol.EncodeEvent(pub)}
+		return frames{full: full, public: protocol.AppendEvent(nil, pub)}
 	}
 	return frames{full: full, public: full}
 }
@@ -423,7 +423,7 @@ func (r *runner) doAttach(a *attachReq) error {
 		missed, w.Resumed = r.ring.since(a.seq, r.state.Seq)
 	}
 	now := time.Now()
-	a.s.q.push(frame{b: protocol.Marshal(protocol.Envelope{Type: protocol.TypeWelcome, Data: protocol.EncodeData(w)}), queuedAt: now}, true)
+	a.s.q.push(frame{b: protocol.AppendEnvelope(nil, protocol.Envelope{Type: protocol.TypeWelcome, Data: protocol.EncodeData(w)}), queuedAt: now}, true)
 	if w.Resumed {
 		for _, f := range missed {
 			a.s.q.push(frame{b: f.forRole(g.Role), queuedAt: now}, true)
@@ -445,7 +445,7 @@ func (r *runner) snapshotFrame(role protocol.Role) []byte {
 	c := &r.snapCache[i]
 	if c.frame == nil || c.seq != r.state.Seq {
 		c.seq = r.state.Seq
-		c.frame = protocol.Marshal(protocol.Envelope{
+		c.frame = protocol.AppendEnvelope(nil, protocol.Envelope{
 			Type: protocol.TypeSnapshot, Seq: r.state.Seq, Epoch: r.epoch,
 			Data: protocol.EncodeData(r.state.View(role)),
 		})

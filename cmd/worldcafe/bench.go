@@ -28,7 +28,7 @@ import (
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("worldcafe bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	scenario := fs.String("scenario", "all", "room, burst, storm, durable, big or all (comma-separated)")
+	scenario := fs.String("scenario", "all", "big, room, burst, storm, durable, durable-latency or all (comma-separated)")
 	url := fs.String("url", "", "measure a running server at this http:// URL instead of starting one (no baseline, no CPU/RSS)")
 	asJSON := fs.Bool("json", false, "print results as JSON")
 	baseline := fs.Bool("baseline", true, "also measure the minimal broadcast server in the same run")
@@ -43,8 +43,14 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&cfg.Cafes, "cafes", 50, "cafés in durable")
 	fs.IntVar(&cfg.Posters, "posters", 4, "posting connections per café in durable")
 	fs.IntVar(&cfg.InFlight, "in-flight", 8, "unacknowledged posts per poster in durable")
+	fs.IntVar(&cfg.LatencyCafes, "latency-cafes", 10, "cafés in durable-latency")
+	fs.IntVar(&cfg.LatencyPosters, "latency-posters", 2, "posting connections per café in durable-latency")
+	fs.IntVar(&cfg.LatencyInFlight, "latency-in-flight", 2, "unacknowledged posts per poster in durable-latency")
 	msgRate := fs.String("message-rate", "2000", "per-connection frame limit of the started server (its -message-rate)")
 	ipConns := fs.String("ip-max-conns", "1000", "per-address connection limit of the started server (its -ip-max-conns)")
+	pprofAddr := fs.String("pprof", "", "serve net/http/pprof of the generator on this address")
+	serverPprof := fs.String("server-pprof", "", "start the server with -pprof at this address")
+	hideFlags(fs, "pprof", "server-pprof")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -56,6 +62,14 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		names = strings.Split(*scenario, ",")
 	}
 	raiseFileLimit(cfg.Conns*2 + 10_000)
+	if *pprofAddr != "" {
+		ln, err := net.Listen("tcp", *pprofAddr)
+		if err != nil {
+			return fmt.Errorf("pprof: %w", err)
+		}
+		defer ln.Close()
+		go http.Serve(ln, pprofMux())
+	}
 	progress := func(format string, a ...any) { fmt.Fprintf(stderr, format+"\n", a...) }
 	cfg.Progress = progress
 
@@ -71,8 +85,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return err
 		}
-		srv, err := startChild(ctx, addr, "serve", "--addr", addr, "--data", dir, "--public-url", "http://"+addr,
-			"--log-level", "warn", "--message-rate", *msgRate, "--ip-request-rate", "-1", "--ip-max-conns", *ipConns)
+		args := []string{"serve", "--addr", addr, "--data", dir, "--public-url", "http://" + addr,
+			"--log-level", "warn", "--message-rate", *msgRate, "--ip-request-rate", "-1", "--ip-max-conns", *ipConns}
+		if *serverPprof != "" {
+			args = append(args, "--pprof", *serverPprof)
+		}
+		srv, err := startChild(ctx, addr, args...)
 		if err != nil {
 			return err
 		}

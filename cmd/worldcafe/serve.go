@@ -9,8 +9,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -32,6 +34,9 @@ type Main struct {
 	MessageRate    float64
 	IPRequestRate  float64
 	IPMaxConns     int
+	// PprofAddr, when set, serves net/http/pprof on a listener of its own
+	// (a hidden flag for profiling; never on the public address).
+	PprofAddr string
 
 	Stdout, Stderr io.Writer
 
@@ -39,6 +44,7 @@ type Main struct {
 	srv     *server.Server
 	httpSrv *http.Server
 	ln      net.Listener
+	pprof   *http.Server
 	served  chan error
 }
 
@@ -55,6 +61,8 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.Float64Var(&m.MessageRate, "message-rate", envFloat("WORLDCAFE_MESSAGE_RATE", 0), "frames per second one connection may send; 0 = default (10), -1 = no limit")
 	fs.Float64Var(&m.IPRequestRate, "ip-request-rate", envFloat("WORLDCAFE_IP_REQUEST_RATE", 0), "API requests per second per address; 0 = default (5), -1 = no limit")
 	fs.IntVar(&m.IPMaxConns, "ip-max-conns", int(envFloat("WORLDCAFE_IP_MAX_CONNS", 0)), "open connections per address; 0 = default (1000), -1 = no limit")
+	fs.StringVar(&m.PprofAddr, "pprof", "", "serve net/http/pprof on this address, e.g. 127.0.0.1:6060 (off by default)")
+	hideFlags(fs, "pprof")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -134,9 +142,40 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.httpSrv.Serve(m.ln) }()
+	if m.PprofAddr != "" {
+		if err := m.servePprof(log); err != nil {
+			m.Close()
+			return err
+		}
+	}
 	log.Info("serving", "addr", m.ln.Addr().String(), "data", path)
 	m.printWhereToGo()
 	return nil
+}
+
+// servePprof serves the profiler on a listener of its own, so that it is
+// never reachable through the address people use.
+func (m *Main) servePprof(log *slog.Logger) error {
+	ln, err := net.Listen("tcp", m.PprofAddr)
+	if err != nil {
+		return fmt.Errorf("pprof: listening on %s: %w", m.PprofAddr, err)
+	}
+	m.pprof = &http.Server{Handler: pprofMux(), ReadHeaderTimeout: 10 * time.Second}
+	go m.pprof.Serve(ln)
+	log.Warn("profiler listening", "addr", ln.Addr().String())
+	return nil
+}
+
+// pprofMux serves net/http/pprof's handlers (which the package also puts on
+// http.DefaultServeMux, which nothing here serves).
+func pprofMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return mux
 }
 
 // ListenAddr is the address the server listens on (useful with :0).
@@ -190,6 +229,9 @@ func (m *Main) Close() error {
 	if m.httpSrv != nil {
 		errs = append(errs, m.httpSrv.Shutdown(ctx))
 	}
+	if m.pprof != nil {
+		m.pprof.Close()
+	}
 	if m.store != nil {
 		errs = append(errs, m.store.Close())
 	}
@@ -212,4 +254,20 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("serving: %w", err)
 	}
 	return m.Close()
+}
+
+// hideFlags leaves the named flags out of -h: they are for developers
+// (profiling), not for the people who run a café.
+func hideFlags(fs *flag.FlagSet, names ...string) {
+	fs.Usage = func() {
+		visible := flag.NewFlagSet(fs.Name(), flag.ContinueOnError)
+		visible.SetOutput(fs.Output())
+		fs.VisitAll(func(f *flag.Flag) {
+			if !slices.Contains(names, f.Name) {
+				visible.Var(f.Value, f.Name, f.Usage)
+			}
+		})
+		fmt.Fprintf(fs.Output(), "Usage of %s:\n", fs.Name())
+		visible.PrintDefaults()
+	}
 }

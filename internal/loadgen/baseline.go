@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"sync"
-	"time"
 
 	"github.com/coder/websocket"
 )
@@ -13,16 +12,53 @@ import (
 // same WebSocket library with no persistence and no protocol. Every text
 // frame any client sends is written to every client. It has the same
 // shape as worldcafe's fan-out (one writer goroutine per connection, a
-// bounded queue, slow consumers dropped) so the comparison measures what
-// worldcafe adds: the protocol, the state machine and the fsync.
+// queue bounded by bytes with worldcafe's default of 1 MiB, slow consumers
+// dropped) so the comparison measures what worldcafe adds: the protocol,
+// the state machine and the fsync. Its writes have no timeout, which
+// costs nothing per frame.
 type Baseline struct {
 	mu    sync.RWMutex
 	conns map[*baselineConn]struct{}
 }
 
+// BaselineQueueBytes bounds each baseline connection's queue, as
+// server.Config.QueueBytes does worldcafe's.
+const BaselineQueueBytes = 1 << 20
+
 type baselineConn struct {
-	c *websocket.Conn
-	q chan []byte
+	c      *websocket.Conn
+	mu     sync.Mutex
+	q      [][]byte
+	bytes  int
+	closed bool
+	ready  chan struct{} // capacity 1
+}
+
+// push queues m, or reports false when the connection is too far behind.
+func (bc *baselineConn) push(m []byte) bool {
+	bc.mu.Lock()
+	if bc.closed || bc.bytes+len(m) > BaselineQueueBytes {
+		bc.closed = true
+		bc.mu.Unlock()
+		return false
+	}
+	bc.q = append(bc.q, m)
+	bc.bytes += len(m)
+	bc.mu.Unlock()
+	select {
+	case bc.ready <- struct{}{}:
+	default:
+	}
+	return true
+}
+
+func (bc *baselineConn) take(spare [][]byte) [][]byte {
+	clear(spare)
+	bc.mu.Lock()
+	defer bc.mu.Unlock()
+	out := bc.q
+	bc.q, bc.bytes = spare[:0], 0
+	return out
 }
 
 // NewBaseline returns an empty broadcast server.
@@ -33,7 +69,7 @@ func (b *Baseline) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
-	bc := &baselineConn{c: c, q: make(chan []byte, 1024)}
+	bc := &baselineConn{c: c, ready: make(chan struct{}, 1)}
 	b.mu.Lock()
 	b.conns[bc] = struct{}{}
 	b.mu.Unlock()
@@ -47,14 +83,17 @@ func (b *Baseline) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	go func() {
 		defer cancel()
+		var batch [][]byte
 		for {
 			select {
-			case m := <-bc.q:
-				wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)
-				err := c.Write(wctx, websocket.MessageText, m)
-				wcancel()
-				if err != nil {
-					return
+			case <-bc.ready:
+				batch = bc.take(batch)
+				for _, m := range batch {
+					// No write timeout: the limit of the stack, not a server
+					// to run (a dead peer holds its writer until TCP gives up).
+					if err := c.Write(context.Background(), websocket.MessageText, m); err != nil {
+						return
+					}
 				}
 			case <-ctx.Done():
 				return
@@ -68,9 +107,7 @@ func (b *Baseline) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		b.mu.RLock()
 		for o := range b.conns {
-			select {
-			case o.q <- m:
-			default:
+			if !o.push(m) {
 				o.c.CloseNow() // slow consumer
 			}
 		}

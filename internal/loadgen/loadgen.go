@@ -1,8 +1,10 @@
 // Package loadgen drives simulated attendees through the real protocol (the
-// Go client) to measure a worldcafe server, and the same traffic through a
-// minimal broadcast server (Baseline) to measure the stack's limit in the
-// same run. It talks only to the addresses it is given (loopback in
-// practice) and every scenario stops by itself, bounded in time and count.
+// Go client, and for the thousands of phones of the room scenarios a lean
+// reader of the same protocol: lean.go) to measure a worldcafe server, and
+// the same traffic through a minimal broadcast server (Baseline) to measure
+// the stack's limit in the same run. It talks only to the addresses it is
+// given (loopback in practice) and every scenario stops by itself, bounded
+// in time and count.
 package loadgen
 
 import (
@@ -39,6 +41,10 @@ type Config struct {
 	Posters   int           // posting connections per café in durable (4)
 	InFlight  int           // unacknowledged posts per poster in durable (8)
 
+	// The same for durable-latency: a busy event rather than the most the
+	// server takes (10 cafés × 2 posters × 2 in flight).
+	LatencyCafes, LatencyPosters, LatencyInFlight int
+
 	// Progress receives a line per step; nil for none.
 	Progress func(format string, args ...any)
 }
@@ -57,6 +63,9 @@ func (c *Config) setDefaults() {
 	def(&c.Cafes, 50)
 	def(&c.Posters, 4)
 	def(&c.InFlight, 8)
+	def(&c.LatencyCafes, 10)
+	def(&c.LatencyPosters, 2)
+	def(&c.LatencyInFlight, 2)
 	if c.Rate <= 0 {
 		c.Rate = 20
 	}

@@ -1,9 +1,11 @@
 package loadgen
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -22,25 +24,53 @@ type peer interface {
 	kill()
 }
 
-// tracker matches received notes to their send time.
+// tracker matches received notes to their send time. Note ids are the
+// tracker's prefix and the note's number, so a receipt is a slice lookup:
+// the readers run once per delivered frame, on the cores the server uses.
 type tracker struct {
-	sent      sync.Map // note id → time.Time
+	prefix    string
+	mu        sync.RWMutex
+	sent      []int64 // note number → send time (Unix ns); 0 = not sent
 	delivered atomic.Int64
 	frames    atomic.Int64
 }
 
-func (t *tracker) markSent(id string) { t.sent.Store(id, time.Now()) }
+func newTracker(prefix string) *tracker { return &tracker{prefix: prefix} }
+
+// id is the note id of note number n.
+func (t *tracker) id(n int) string { return t.prefix + strconv.Itoa(n) }
+
+func (t *tracker) markSent(n int) {
+	t.mu.Lock()
+	if n >= len(t.sent) {
+		t.sent = append(t.sent, make([]int64, n+1-len(t.sent)+1024)...)
+	}
+	t.sent[n] = time.Now().UnixNano()
+	t.mu.Unlock()
+}
 
 // received is called by a peer's reader for every note it sees; it returns
 // the latency in ms, or -1 for notes this run did not send.
-func (t *tracker) received(id string) float64 {
+func (t *tracker) received(id []byte) float64 {
 	t.frames.Add(1)
-	v, ok := t.sent.Load(id)
-	if !ok {
+	if !bytes.HasPrefix(id, []byte(t.prefix)) {
+		return -1
+	}
+	n, err := strconv.Atoi(string(id[len(t.prefix):]))
+	if err != nil || n < 0 {
+		return -1
+	}
+	t.mu.RLock()
+	var at int64
+	if n < len(t.sent) {
+		at = t.sent[n]
+	}
+	t.mu.RUnlock()
+	if at == 0 {
 		return -1
 	}
 	t.delivered.Add(1)
-	return ms(time.Since(v.(time.Time)))
+	return float64(time.Now().UnixNano()-at) / float64(time.Millisecond)
 }
 
 // room is a set of connected peers: the first len-walls post, all receive.
@@ -74,18 +104,15 @@ func (r *room) waitDelivered(want int64, timeout time.Duration) {
 
 // --- worldcafe ---
 
-type cafePeer struct{ c *client.Conn }
+type cafePeer struct{ c *leanConn }
 
-func (p cafePeer) post(ctx context.Context, id, text string) error {
-	_, err := p.c.Post(ctx, id, text)
-	return err
-}
+func (p cafePeer) post(ctx context.Context, id, text string) error { return p.c.post(ctx, id, text) }
 
-func (p cafePeer) kill() { p.c.Kill() }
+func (p cafePeer) kill() { p.c.kill() }
 
 // worldcafeRoom creates a café with a running round, joins attendees and
 // connects them and the walls.
-func worldcafeRoom(ctx context.Context, cfg Config, src *sources, attendees, walls, tables int, res *Result) (*room, error) {
+func worldcafeRoom(ctx context.Context, cfg Config, src *sources, attendees, walls, tables int, res *Result, tr *tracker) (*room, error) {
 	api := client.API{BaseURL: cfg.URL, HTTP: src.client(0)}
 	seats := min(protocol.MaxSeats, max(protocol.MinSeats, (attendees+tables-1)/tables+1))
 	created, err := api.CreateCafe(ctx, protocol.CreateCafe{Title: "Load test", Tables: tables, Seats: seats, RoundSeconds: protocol.MaxRoundSeconds})
@@ -93,7 +120,7 @@ func worldcafeRoom(ctx context.Context, cfg Config, src *sources, attendees, wal
 		return nil, fmt.Errorf("creating café: %w", err)
 	}
 	wsURL := "ws" + strings.TrimPrefix(cfg.URL, "http") + "/ws"
-	r := &room{tr: &tracker{}, res: res, posters: attendees, cafe: created.Cafe}
+	r := &room{tr: tr, res: res, posters: attendees, cafe: created.Cafe}
 	tokens := make([]string, attendees+walls)
 	parallel(ctx, attendees, 32, func(i int) {
 		a := client.API{BaseURL: cfg.URL, HTTP: src.client(i)}
@@ -107,12 +134,12 @@ func worldcafeRoom(ctx context.Context, cfg Config, src *sources, attendees, wal
 	for i := attendees; i < attendees+walls; i++ {
 		tokens[i] = created.WallToken
 	}
-	conns := make([]*client.Conn, len(tokens))
+	conns := make([]*leanConn, len(tokens))
 	parallel(ctx, len(tokens), 64, func(i int) {
 		if tokens[i] == "" {
 			return
 		}
-		c, err := client.Dial(ctx, wsURL, created.Cafe, tokens[i], client.Options{HTTP: src.client(i)})
+		c, err := dialLean(ctx, wsURL, created.Cafe, tokens[i], src.client(i))
 		if err != nil {
 			res.fail(fmt.Errorf("dial: %w", err))
 			return
@@ -146,22 +173,14 @@ func worldcafeRoom(ctx context.Context, cfg Config, src *sources, attendees, wal
 	return r, nil
 }
 
-func (r *room) readCafe(c *client.Conn) {
+func (r *room) readCafe(c *leanConn) {
 	defer r.readers.Done()
 	var lat []float64
-	var n struct {
-		NoteID string `json:"note_id"`
-	}
-	for env := range c.Events() {
-		if env.Type != protocol.EvNotePosted {
-			continue
+	c.readLoop(func(id []byte) {
+		if l := r.tr.received(id); l >= 0 {
+			lat = append(lat, l)
 		}
-		if json.Unmarshal(env.Data, &n) == nil {
-			if l := r.tr.received(n.NoteID); l >= 0 {
-				lat = append(lat, l)
-			}
-		}
-	}
+	})
 	r.res.addDeliveries(lat)
 }
 
@@ -176,8 +195,8 @@ func (p basePeer) post(ctx context.Context, id, text string) error {
 
 func (p basePeer) kill() { p.c.CloseNow() }
 
-func baselineRoom(ctx context.Context, cfg Config, src *sources, devices int, res *Result) (*room, error) {
-	r := &room{tr: &tracker{}, res: res, posters: devices}
+func baselineRoom(ctx context.Context, cfg Config, src *sources, devices int, res *Result, tr *tracker) (*room, error) {
+	r := &room{tr: tr, res: res, posters: devices}
 	conns := make([]*websocket.Conn, devices)
 	parallel(ctx, devices, 64, func(i int) {
 		c, _, err := websocket.Dial(ctx, cfg.BaselineURL, &websocket.DialOptions{HTTPClient: src.client(i)})
@@ -203,19 +222,19 @@ func baselineRoom(ctx context.Context, cfg Config, src *sources, devices int, re
 	return r, nil
 }
 
+// readBase reads the baseline's frames the way leanConn reads worldcafe's:
+// one reused buffer, the note id found by a scan.
 func (r *room) readBase(c *websocket.Conn) {
 	defer r.readers.Done()
 	var lat []float64
-	var n struct {
-		NoteID string `json:"note_id"`
-	}
+	var buf bytes.Buffer
 	for {
-		_, b, err := c.Read(context.Background())
+		b, err := readInto(c, &buf)
 		if err != nil {
 			break
 		}
-		if json.Unmarshal(b, &n) == nil {
-			if l := r.tr.received(n.NoteID); l >= 0 {
+		if id, ok := stringField(b, `"note_id":"`); ok {
+			if l := r.tr.received(id); l >= 0 {
 				lat = append(lat, l)
 			}
 		}

@@ -16,8 +16,10 @@ import (
 	"github.com/worldcafe/worldcafe/protocol"
 )
 
-// Scenarios lists what Run can do, in the order "all" runs them.
-var Scenarios = []string{"room", "burst", "storm", "durable", "big"}
+// Scenarios lists what Run can do, in the order "all" runs them. big comes
+// first: its memory per connection is the growth of a fresh server's
+// resident set, which memory freed by earlier scenarios would hide.
+var Scenarios = []string{"big", "room", "burst", "storm", "durable", "durable-latency"}
 
 // Run runs the named scenarios against the worldcafe server and, where it
 // makes sense, the baseline. Each scenario is bounded in time.
@@ -38,6 +40,8 @@ func Run(ctx context.Context, cfg Config, names []string) ([]Result, error) {
 			f, baseline = storm, false // the baseline has no resume to measure
 		case "durable":
 			f, baseline = durable, false // nor durability
+		case "durable-latency":
+			f, baseline = durableLatency, false
 		case "big":
 			f = big
 		default:
@@ -75,11 +79,11 @@ func (cfg Config) pid(target string) int {
 	return cfg.ServerPID
 }
 
-func buildRoom(ctx context.Context, cfg Config, src *sources, target string, res *Result) (*room, error) {
+func buildRoom(ctx context.Context, cfg Config, src *sources, target string, res *Result, tr *tracker) (*room, error) {
 	if target == "baseline" {
-		return baselineRoom(ctx, cfg, src, cfg.Attendees+cfg.Walls, res)
+		return baselineRoom(ctx, cfg, src, cfg.Attendees+cfg.Walls, res, tr)
 	}
-	return worldcafeRoom(ctx, cfg, src, cfg.Attendees, cfg.Walls, cfg.Tables, res)
+	return worldcafeRoom(ctx, cfg, src, cfg.Attendees, cfg.Walls, cfg.Tables, res, tr)
 }
 
 // room20: attendees and walls connected, a round running, notes posted at
@@ -87,12 +91,13 @@ func buildRoom(ctx context.Context, cfg Config, src *sources, target string, res
 // every device.
 func room20(ctx context.Context, cfg Config, src *sources, target string) (*Result, error) {
 	res := newResult("room", target)
-	r, err := buildRoom(ctx, cfg, src, target, res)
+	r, err := buildRoom(ctx, cfg, src, target, res, newTracker("room-"+target+"-"))
 	if err != nil {
 		return nil, err
 	}
 	defer r.close()
 	res.Conns = len(r.peers)
+	cfg.Progress("room: %d devices connected; posting %.0f notes/s for %s", len(r.peers), cfg.Rate, cfg.Duration)
 	res.startProc(cfg.pid(target))
 	start := time.Now()
 	tick := time.NewTicker(time.Duration(float64(time.Second) / cfg.Rate))
@@ -101,14 +106,14 @@ func room20(ctx context.Context, cfg Config, src *sources, target string) (*Resu
 	n := 0
 	for time.Since(start) < cfg.Duration && ctx.Err() == nil {
 		<-tick.C
-		id := fmt.Sprintf("room-%s-%d", target, n)
+		i, id := n, r.tr.id(n)
 		p := r.peers[rand.IntN(cfg.Attendees)]
 		text := noteText(n)
 		n++
 		posts.Add(1)
 		go func() {
 			defer posts.Done()
-			r.tr.markSent(id)
+			r.tr.markSent(i)
 			t0 := time.Now()
 			if err := p.post(ctx, id, text); err != nil {
 				res.fail(err)
@@ -139,12 +144,13 @@ func room20(ctx context.Context, cfg Config, src *sources, target string) (*Resu
 // until every note is acknowledged and delivered everywhere.
 func burst(ctx context.Context, cfg Config, src *sources, target string) (*Result, error) {
 	res := newResult("burst", target)
-	r, err := buildRoom(ctx, cfg, src, target, res)
+	r, err := buildRoom(ctx, cfg, src, target, res, newTracker("burst-"+target+"-"))
 	if err != nil {
 		return nil, err
 	}
 	defer r.close()
 	res.Conns = len(r.peers)
+	cfg.Progress("burst: %d devices connected; %d notes at once", len(r.peers), cfg.Attendees)
 	res.startProc(cfg.pid(target))
 	start := time.Now()
 	var posts sync.WaitGroup
@@ -153,8 +159,8 @@ func burst(ctx context.Context, cfg Config, src *sources, target string) (*Resul
 		posts.Add(1)
 		go func() {
 			defer posts.Done()
-			id := fmt.Sprintf("burst-%s-%d", target, i)
-			r.tr.markSent(id)
+			id := r.tr.id(i)
+			r.tr.markSent(i)
 			t0 := time.Now()
 			if err := r.peers[i].post(ctx, id, noteText(i)); err != nil {
 				res.fail(err)
@@ -181,9 +187,22 @@ func burst(ctx context.Context, cfg Config, src *sources, target string) (*Resul
 }
 
 // durable: many posters in many cafés posting as fast as acks come back;
-// every ack means the note is fsynced.
+// every ack means the note is fsynced. It measures the most notes per
+// second; with that many in flight an ack waits behind the others, so its
+// latency is durableLatency's to measure.
 func durable(ctx context.Context, cfg Config, src *sources, target string) (*Result, error) {
-	res := newResult("durable", target)
+	return postDurably(ctx, cfg, src, newResult("durable", target), cfg.Cafes, cfg.Posters, cfg.InFlight)
+}
+
+// durableLatency: as durable, at the concurrency of a busy real event (a
+// few cafés, a few phones each with a note or two in flight), for the
+// latency of an acknowledged, fsynced note.
+func durableLatency(ctx context.Context, cfg Config, src *sources, target string) (*Result, error) {
+	return postDurably(ctx, cfg, src, newResult("durable-latency", target), cfg.LatencyCafes, cfg.LatencyPosters, cfg.LatencyInFlight)
+}
+
+func postDurably(ctx context.Context, cfg Config, src *sources, res *Result, cafes, postersPerCafe, inFlight int) (*Result, error) {
+	target := res.Target
 	wsURL := "ws" + strings.TrimPrefix(cfg.URL, "http") + "/ws"
 	type poster struct {
 		c    *client.Conn
@@ -191,7 +210,7 @@ func durable(ctx context.Context, cfg Config, src *sources, target string) (*Res
 	}
 	var posters []poster
 	var mu sync.Mutex
-	parallel(ctx, cfg.Cafes, 8, func(i int) {
+	parallel(ctx, cafes, 8, func(i int) {
 		api := client.API{BaseURL: cfg.URL, HTTP: src.client(i)}
 		created, err := api.CreateCafe(ctx, protocol.CreateCafe{Title: "Durable", Tables: 2, RoundSeconds: protocol.MaxRoundSeconds})
 		if err != nil {
@@ -212,13 +231,13 @@ func durable(ctx context.Context, cfg Config, src *sources, target string) (*Res
 			res.fail(err)
 			return
 		}
-		for k := range cfg.Posters {
+		for k := range postersPerCafe {
 			j, err := api.Join(ctx, protocol.Join{Code: created.JoinCode})
 			if err != nil {
 				res.fail(err)
 				return
 			}
-			c, err := client.Dial(ctx, wsURL, created.Cafe, j.Token, client.Options{HTTP: src.client(i*cfg.Posters + k)})
+			c, err := client.Dial(ctx, wsURL, created.Cafe, j.Token, client.Options{HTTP: src.client(i*postersPerCafe + k)})
 			if err != nil {
 				res.fail(err)
 				return
@@ -247,7 +266,7 @@ func durable(ctx context.Context, cfg Config, src *sources, target string) (*Res
 	var acked atomic.Int64
 	var wg sync.WaitGroup
 	for pi, p := range posters {
-		for k := range cfg.InFlight {
+		for k := range inFlight {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -275,7 +294,7 @@ func durable(ctx context.Context, cfg Config, src *sources, target string) (*Res
 	res.endProc()
 	res.Notes = int(acked.Load())
 	res.NotesPerSec = float64(res.Notes) / res.Elapsed.Seconds()
-	res.Note = fmt.Sprintf("%d cafés × %d posters × %d in flight; every ack is after fsync", cfg.Cafes, cfg.Posters, cfg.InFlight)
+	res.Note = fmt.Sprintf("%d cafés × %d posters × %d in flight; every ack is after fsync", cafes, postersPerCafe, inFlight)
 	return res, nil
 }
 
