@@ -61,6 +61,9 @@ func (bc *baselineConn) take(spare [][]byte) [][]byte {
 	return out
 }
 
+// baselineReady is the first frame of every baseline connection.
+var baselineReady = []byte(`{"type":"ready"}`)
+
 // NewBaseline returns an empty broadcast server.
 func NewBaseline() *Baseline { return &Baseline{conns: map[*baselineConn]struct{}{}} }
 
@@ -73,6 +76,9 @@ func (b *Baseline) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	b.mu.Lock()
 	b.conns[bc] = struct{}{}
 	b.mu.Unlock()
+	// Tell the client it is subscribed: a frame sent before this would miss
+	// it, as worldcafe's welcome tells a client it will get every event.
+	bc.push(baselineReady)
 	defer func() {
 		b.mu.Lock()
 		delete(b.conns, bc)

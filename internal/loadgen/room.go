@@ -205,6 +205,13 @@ func baselineRoom(ctx context.Context, cfg Config, src *sources, devices int, re
 			return
 		}
 		c.SetReadLimit(1 << 20)
+		// Wait until the baseline has subscribed this device, so no note
+		// posted by another device can pass it by.
+		if _, m, err := c.Read(ctx); err != nil || string(m) != string(baselineReady) {
+			res.fail(fmt.Errorf("baseline: no ready frame: %v", err))
+			c.CloseNow()
+			return
+		}
 		conns[i] = c
 	})
 	for _, c := range conns {
