@@ -167,6 +167,12 @@ func TestAcknowledgedNotesSurviveKill9(t *testing.T) {
 					return // the server is gone already
 				}
 				defer c.Kill()
+				// Read the room's events as a phone does; a client that
+				// stopped reading would wait for acks stuck behind them.
+				go func() {
+					for range c.Events() {
+					}
+				}()
 				for k := next[i]; k < perPerson; k++ {
 					// The same id and text on a resend, as a phone's outbox does.
 					id := fmt.Sprintf("p%02d-n%03d", i, k)
