@@ -199,13 +199,10 @@ func TestTheHarvestInRealBrowsers(t *testing.T) {
 			note  postedNote
 			theme theme
 		}{{notes[0], capacity}, {notes[3], capacity}, {notes[1], opens}} {
-			sel := fmt.Sprintf(`select[data-note-theme=%q]`, a.note.id)
-			do(t, fac,
-				chromedp.SetValue(chromedp.CSS(sel), a.theme.id),
-				chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%s).dispatchEvent(new Event("change", { bubbles: true }))`, jsString(sel))),
-			)
+			setTheme(t, fac, a.note.id, a.theme.id)
 			g.of[a.note.id] = a.theme.id
 			waitForThemes(t, srv.Store, cafeID, g)
+			expectBoard(t, fac, g) // the tablet has redrawn: the next list is the live one
 		}
 		// The keyboard: type the start of a theme's name on the focused list.
 		sel := fmt.Sprintf(`select[data-note-theme=%q]`, notes[4].id)
@@ -778,10 +775,11 @@ func addTheme(t *testing.T, fac *view, s store.Store, cafeID, name string) theme
 func setTheme(t *testing.T, fac *view, noteID, themeID string) {
 	t.Helper()
 	sel := fmt.Sprintf(`select[data-note-theme=%q]`, noteID)
-	do(t, fac,
-		chromedp.SetValue(chromedp.CSS(sel), themeID),
-		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%s).dispatchEvent(new Event("change", { bubbles: true }))`, jsString(sel))),
-	)
+	// One script, so the board cannot be redrawn between finding the list
+	// and choosing in it.
+	do(t, fac, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(
+		`(() => { const s = document.querySelector(%s); s.value = %s; s.dispatchEvent(new Event("change", { bubbles: true })); })()`,
+		jsString(sel), jsString(themeID))))
 }
 
 func themedAs(g grouping) func(*cafe.State) bool {
