@@ -108,49 +108,57 @@ func Dial(ctx context.Context, wsURL, cafe, token string, opts Options) (*Conn, 
 	if err != nil {
 		return nil, fmt.Errorf("client: dial: %w", err)
 	}
-	ws.SetReadLimit(256 << 20) // snapshots of big cafés are large
-	hello := protocol.Envelope{Type: protocol.TypeHello, Data: protocol.EncodeData(protocol.Hello{
-		Token: token, Cafe: cafe, Epoch: opts.Epoch, Seq: opts.Seq,
-	})}
-	if err := ws.Write(ctx, websocket.MessageText, protocol.Marshal(hello)); err != nil {
-		ws.CloseNow()
-		return nil, fmt.Errorf("client: hello: %w", err)
-	}
-	_, b, err := ws.Read(ctx)
+	w, err := Handshake(ctx, ws, protocol.Hello{Token: token, Cafe: cafe, Epoch: opts.Epoch, Seq: opts.Seq})
 	if err != nil {
 		ws.CloseNow()
-		return nil, fmt.Errorf("client: waiting for welcome: %w", err)
-	}
-	var env protocol.Envelope
-	if err := json.Unmarshal(b, &env); err != nil {
-		ws.CloseNow()
-		return nil, fmt.Errorf("client: welcome: %w", err)
-	}
-	if env.Type == protocol.TypeError && env.Error != nil {
-		ws.CloseNow()
-		return nil, env.Error
-	}
-	if env.Type != protocol.TypeWelcome {
-		ws.CloseNow()
-		return nil, fmt.Errorf("client: expected welcome, got %q", env.Type)
+		return nil, err
 	}
 	c := &Conn{
 		ws:      ws,
+		welcome: w,
 		events:  make(chan protocol.Envelope, cmp(opts.Buffer, 4096)),
 		done:    make(chan struct{}),
 		closing: make(chan struct{}),
 		pending: map[string]chan protocol.Envelope{},
 	}
-	if err := json.Unmarshal(env.Data, &c.welcome); err != nil {
-		ws.CloseNow()
-		return nil, fmt.Errorf("client: welcome: %w", err)
-	}
-	c.epoch.Store(c.welcome.Epoch)
-	if c.welcome.Resumed {
+	c.epoch.Store(w.Epoch)
+	if w.Resumed {
 		c.seq.Store(opts.Seq)
 	}
 	go c.readLoop()
 	return c, nil
+}
+
+// Handshake says hello on a fresh WebSocket and waits for the welcome. It
+// raises the read limit, since the frame after the welcome may be the
+// snapshot of a big café. A rejected hello returns the server's
+// *protocol.Error. Tools that read frames their own way (the load
+// generator) use it to open connections exactly as Dial does.
+func Handshake(ctx context.Context, ws *websocket.Conn, hello protocol.Hello) (protocol.Welcome, error) {
+	ws.SetReadLimit(256 << 20)
+	frame := protocol.Marshal(protocol.Envelope{Type: protocol.TypeHello, Data: protocol.EncodeData(hello)})
+	if err := ws.Write(ctx, websocket.MessageText, frame); err != nil {
+		return protocol.Welcome{}, fmt.Errorf("client: hello: %w", err)
+	}
+	_, b, err := ws.Read(ctx)
+	if err != nil {
+		return protocol.Welcome{}, fmt.Errorf("client: waiting for welcome: %w", err)
+	}
+	var env protocol.Envelope
+	if err := json.Unmarshal(b, &env); err != nil {
+		return protocol.Welcome{}, fmt.Errorf("client: welcome: %w", err)
+	}
+	if env.Type == protocol.TypeError && env.Error != nil {
+		return protocol.Welcome{}, env.Error
+	}
+	if env.Type != protocol.TypeWelcome {
+		return protocol.Welcome{}, fmt.Errorf("client: expected welcome, got %q", env.Type)
+	}
+	var w protocol.Welcome
+	if err := json.Unmarshal(env.Data, &w); err != nil {
+		return protocol.Welcome{}, fmt.Errorf("client: welcome: %w", err)
+	}
+	return w, nil
 }
 
 func cmp(n, def int) int {

@@ -1,9 +1,35 @@
 package protocol
 
 import (
+	"encoding/json"
 	"slices"
 	"strconv"
 )
+
+// Marshal encodes an envelope; it cannot fail for envelopes built from this
+// package's types.
+func Marshal(env Envelope) []byte {
+	env.V = Version
+	b, err := json.Marshal(env)
+	if err != nil {
+		panic("protocol: encoding envelope: " + err.Error())
+	}
+	return b
+}
+
+// EncodeEvent returns the frame of an event: encoded once, sent to everyone.
+func EncodeEvent(ev Event) []byte {
+	return Marshal(Envelope{Type: ev.Type, Seq: ev.Seq, At: ev.At, Data: ev.Data})
+}
+
+// EncodeData encodes a data struct for an envelope.
+func EncodeData(v any) json.RawMessage {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic("protocol: encoding data: " + err.Error())
+	}
+	return b
+}
 
 // AppendEvent appends the frame of ev to b: byte for byte what EncodeEvent
 // makes, without encoding/json's reflection and its second pass over the

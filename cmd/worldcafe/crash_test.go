@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"math/rand/v2"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -358,13 +360,16 @@ func waitFor(c *client.Conn, typ string, d time.Duration) bool {
 
 func mustUnmarshal(tb testing.TB, b []byte, v any) {
 	tb.Helper()
-	if err := jsonUnmarshal(b, v); err != nil {
+	if err := json.Unmarshal(b, v); err != nil {
 		tb.Fatal(err)
 	}
 }
 
+// readyClient polls /readyz; a short timeout keeps the poll loop moving.
+var readyClient = &http.Client{Timeout: 5 * time.Second}
+
 func httpGet(url string) (int, error) {
-	resp, err := httpClient.Get(url)
+	resp, err := readyClient.Get(url)
 	if err != nil {
 		return 0, err
 	}

@@ -178,9 +178,6 @@ func pprofMux() *http.ServeMux {
 	return mux
 }
 
-// ListenAddr is the address the server listens on (useful with :0).
-func (m *Main) ListenAddr() string { return m.ln.Addr().String() }
-
 func (m *Main) printWhereToGo() {
 	base := m.PublicURL
 	if base == "" {

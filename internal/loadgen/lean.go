@@ -13,6 +13,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/worldcafe/worldcafe/client"
 	"github.com/worldcafe/worldcafe/protocol"
 )
 
@@ -38,29 +39,9 @@ func dialLean(ctx context.Context, wsURL, cafe, token string, hc *http.Client) (
 	if err != nil {
 		return nil, fmt.Errorf("dial: %w", err)
 	}
-	ws.SetReadLimit(256 << 20) // the first frame after the welcome is a snapshot
-	hello := protocol.Marshal(protocol.Envelope{Type: protocol.TypeHello, Data: protocol.EncodeData(protocol.Hello{Token: token, Cafe: cafe})})
-	if err := ws.Write(ctx, websocket.MessageText, hello); err != nil {
+	if _, err := client.Handshake(ctx, ws, protocol.Hello{Token: token, Cafe: cafe}); err != nil {
 		ws.CloseNow()
-		return nil, fmt.Errorf("hello: %w", err)
-	}
-	_, b, err := ws.Read(ctx)
-	if err != nil {
-		ws.CloseNow()
-		return nil, fmt.Errorf("waiting for welcome: %w", err)
-	}
-	var env protocol.Envelope
-	if err := json.Unmarshal(b, &env); err != nil {
-		ws.CloseNow()
-		return nil, fmt.Errorf("welcome: %w", err)
-	}
-	if env.Type == protocol.TypeError && env.Error != nil {
-		ws.CloseNow()
-		return nil, env.Error
-	}
-	if env.Type != protocol.TypeWelcome {
-		ws.CloseNow()
-		return nil, fmt.Errorf("expected welcome, got %q", env.Type)
+		return nil, err
 	}
 	return &leanConn{ws: ws, pending: map[string]chan error{}}, nil
 }

@@ -102,6 +102,35 @@ func (r *room) waitDelivered(want int64, timeout time.Duration) {
 	}
 }
 
+// postOne posts note i from p: it records the send time for the delivery
+// latency, the ack latency (worldcafe's; the baseline has no acks) and
+// counts the note once acknowledged.
+func (r *room) postOne(ctx context.Context, p peer, i int, target string, res *Result, acked *atomic.Int64) {
+	r.tr.markSent(i)
+	t0 := time.Now()
+	if err := p.post(ctx, r.tr.id(i), noteText(i)); err != nil {
+		res.fail(err)
+		return
+	}
+	if target == "worldcafe" {
+		res.addAck(time.Since(t0))
+	}
+	acked.Add(1)
+}
+
+// settle waits until every acknowledged note reached every device (or
+// timeout passed) and fills in the delivery side of res.
+func (r *room) settle(res *Result, acked int64, start time.Time, timeout time.Duration) {
+	want := acked * int64(len(r.peers))
+	r.waitDelivered(want, timeout)
+	res.Elapsed = time.Since(start)
+	res.endProc()
+	res.Notes = int(acked)
+	res.Delivered = int(r.tr.delivered.Load())
+	res.Missing = int(want) - res.Delivered
+	res.FramesPerS = float64(res.Delivered) / res.Elapsed.Seconds()
+}
+
 // --- worldcafe ---
 
 type cafePeer struct{ c *leanConn }

@@ -103,39 +103,19 @@ func room20(ctx context.Context, cfg Config, src *sources, target string) (*Resu
 	tick := time.NewTicker(time.Duration(float64(time.Second) / cfg.Rate))
 	var posts sync.WaitGroup
 	var acked atomic.Int64
-	n := 0
-	for time.Since(start) < cfg.Duration && ctx.Err() == nil {
+	for n := 0; time.Since(start) < cfg.Duration && ctx.Err() == nil; n++ {
 		<-tick.C
-		i, id := n, r.tr.id(n)
 		p := r.peers[rand.IntN(cfg.Attendees)]
-		text := noteText(n)
-		n++
 		posts.Add(1)
 		go func() {
 			defer posts.Done()
-			r.tr.markSent(i)
-			t0 := time.Now()
-			if err := p.post(ctx, id, text); err != nil {
-				res.fail(err)
-				return
-			}
-			if target == "worldcafe" {
-				res.addAck(time.Since(t0))
-			}
-			acked.Add(1)
+			r.postOne(ctx, p, n, target, res, &acked)
 		}()
 	}
 	tick.Stop()
 	posts.Wait()
-	want := acked.Load() * int64(len(r.peers))
-	r.waitDelivered(want, 10*time.Second)
-	res.Elapsed = time.Since(start)
-	res.endProc()
-	res.Notes = int(acked.Load())
+	r.settle(res, acked.Load(), start, 10*time.Second)
 	res.NotesPerSec = float64(res.Notes) / cfg.Duration.Seconds()
-	res.Delivered = int(r.tr.delivered.Load())
-	res.Missing = int(want) - res.Delivered
-	res.FramesPerS = float64(res.Delivered) / res.Elapsed.Seconds()
 	r.close()
 	return res, nil
 }
@@ -159,28 +139,11 @@ func burst(ctx context.Context, cfg Config, src *sources, target string) (*Resul
 		posts.Add(1)
 		go func() {
 			defer posts.Done()
-			id := r.tr.id(i)
-			r.tr.markSent(i)
-			t0 := time.Now()
-			if err := r.peers[i].post(ctx, id, noteText(i)); err != nil {
-				res.fail(err)
-				return
-			}
-			if target == "worldcafe" {
-				res.addAck(time.Since(t0))
-			}
-			acked.Add(1)
+			r.postOne(ctx, r.peers[i], i, target, res, &acked)
 		}()
 	}
 	posts.Wait()
-	want := acked.Load() * int64(len(r.peers))
-	r.waitDelivered(want, 2*time.Minute)
-	res.Elapsed = time.Since(start)
-	res.endProc()
-	res.Notes = int(acked.Load())
-	res.Delivered = int(r.tr.delivered.Load())
-	res.Missing = int(want) - res.Delivered
-	res.FramesPerS = float64(res.Delivered) / res.Elapsed.Seconds()
+	r.settle(res, acked.Load(), start, 2*time.Minute)
 	res.Note = fmt.Sprintf("%d notes at once; elapsed = until all acknowledged and delivered to all %d devices", cfg.Attendees, len(r.peers))
 	r.close()
 	return res, nil
