@@ -1,7 +1,7 @@
 // Package store is the contract between the server and the places a café's
-// log is kept: the embedded bbolt store (store/bolt) by default, Redis for
-// several nodes. Every implementation passes the conformance suite in
-// store/storetest.
+// log is kept: the embedded bbolt store (store/bolt), today the only one; a
+// Redis store for several nodes is the next. Every implementation must pass
+// the conformance suite in store/storetest.
 //
 // A café's log is append-only and gapless: events carry seq 1, 2, 3, … and an
 // append that does not continue the log exactly is refused with ErrConflict,

@@ -1,7 +1,8 @@
 // Package storetest is the conformance suite every store.Store must pass
-// (store/bolt, store/redis). It checks the contract in store/store.go claim by
-// claim, plus the choices the contract leaves open, which are fixed here so
-// that the server can rely on them whichever store it runs on:
+// (store/bolt today; a Redis store must pass it too). It checks the
+// contract in store/store.go claim by claim, plus the choices the contract
+// leaves open, which are fixed here so that the server can rely on them
+// whichever store it runs on:
 //
 //   - Appending no events succeeds and writes nothing.
 //   - An append to a café with no log is refused with store.ErrConflict
