@@ -24,7 +24,7 @@ type runner struct {
 	log     *slog.Logger
 	inbox   chan *request
 	attachC chan *attachReq
-	detachC chan *session
+	detachC chan subscriber
 	reportC chan chan cafe.Report
 	done    chan struct{} // closed when run returns
 	cancel  context.CancelFunc
@@ -33,7 +33,7 @@ type runner struct {
 	state     *cafe.State
 	epoch     uint64
 	ring      *ring
-	subs      map[*session]struct{}
+	subs      map[subscriber]struct{}
 	timer     *time.Timer
 	timerC    <-chan time.Time
 	armedFor  time.Time
@@ -60,8 +60,24 @@ type result struct {
 	err    error
 }
 
+// subscriber is what a runner needs of a connection. Every method is
+// called on the runner's goroutine and must not block.
+type subscriber interface {
+	// deliver queues an encoded frame. force lets catch-up frames (welcome,
+	// missed events, snapshot) past the byte bound; live frames are refused
+	// with pushFull when the connection is too far behind.
+	deliver(b []byte, force bool) pushResult
+	// actor is who the connection speaks for.
+	actor() cafe.Actor
+	// setRole records the role the café's state gives the connection's
+	// participant (a host is chosen by the café, not by the token).
+	setRole(protocol.Role)
+	// kill closes the connection with code; see session.kill.
+	kill(code int, reason string, drain bool)
+}
+
 type attachReq struct {
-	s          *session
+	s          subscriber
 	epoch, seq uint64
 	reply      chan error
 }
@@ -77,12 +93,12 @@ func newRunner(srv *Server, id string) *runner {
 		log:     srv.log.With("cafe", id),
 		inbox:   make(chan *request, srv.cfg.InboxSize),
 		attachC: make(chan *attachReq),
-		detachC: make(chan *session, 64),
+		detachC: make(chan subscriber, 64),
 		reportC: make(chan chan cafe.Report),
 		done:    make(chan struct{}),
 		state:   cafe.New(id),
 		ring:    newRing(srv.cfg.ResumeWindow),
-		subs:    map[*session]struct{}{},
+		subs:    map[subscriber]struct{}{},
 		timer:   t,
 	}
 }
@@ -157,7 +173,7 @@ func (r *runner) do(ctx context.Context, cmd cafe.Command) (result, error) {
 // attach subscribes s from position (epoch, seq): it queues the welcome, then
 // either the missed events or a snapshot, then live events, with no gap
 // because all of it happens on the runner's goroutine.
-func (r *runner) attach(ctx context.Context, s *session, epoch, seq uint64) error {
+func (r *runner) attach(ctx context.Context, s subscriber, epoch, seq uint64) error {
 	req := &attachReq{s: s, epoch: epoch, seq: seq, reply: make(chan error, 1)}
 	select {
 	case r.attachC <- req:
@@ -199,7 +215,7 @@ func (r *runner) report(ctx context.Context) (cafe.Report, error) {
 
 // detach unsubscribes s; it never blocks for long (the channel is buffered
 // and the runner drains it between batches).
-func (r *runner) detach(s *session) {
+func (r *runner) detach(s subscriber) {
 	select {
 	case r.detachC <- s:
 	case <-r.done:
@@ -383,12 +399,11 @@ func (r *runner) readEpoch(ctx context.Context) {
 // publish encodes each event once and queues the bytes for every
 // subscriber. A subscriber whose queue is full is dropped, never waited for.
 func (r *runner) publish(events []protocol.Event) {
-	now := time.Now()
 	for _, ev := range events {
 		fs := r.encode(ev)
 		r.ring.push(ev.Seq, fs)
 		for s := range r.subs {
-			switch s.q.push(frame{b: fs.forRole(s.grant.Role), queuedAt: now}, false) {
+			switch s.deliver(fs.forRole(s.actor().Role), false) {
 			case pushFull:
 				delete(r.subs, s)
 				r.srv.metrics.SlowConsumers.Add(1)
@@ -401,35 +416,35 @@ func (r *runner) publish(events []protocol.Event) {
 }
 
 func (r *runner) doAttach(a *attachReq) error {
-	g := &a.s.grant
+	g := a.s.actor()
 	if g.Role.Seated() {
 		p, ok := r.state.Participants[g.ParticipantID]
 		if !ok {
 			return protocol.Errorf(protocol.CodeUnauthorized, "this invitation is not valid for this café")
 		}
 		// The café's state knows whether this person hosts a table. The
-		// session reads grant only after attach returns.
+		// session reads its role only after attach returns.
 		g.Role = p.Role
+		a.s.setRole(p.Role)
 	}
 	w := protocol.Welcome{
 		Cafe: r.id, Role: g.Role, ParticipantID: g.ParticipantID,
 		Epoch: r.epoch, Seq: r.state.Seq, ServerTime: r.srv.cfg.Now().UnixMilli(),
 	}
 	if g.Role.Seated() {
-		w.MyDots = r.state.DotsOf(a.s.actor())
+		w.MyDots = r.state.DotsOf(g)
 	}
 	var missed []frames
 	if a.epoch == r.epoch && a.seq > 0 {
 		missed, w.Resumed = r.ring.since(a.seq, r.state.Seq)
 	}
-	now := time.Now()
-	a.s.q.push(frame{b: protocol.AppendEnvelope(nil, protocol.Envelope{Type: protocol.TypeWelcome, Data: protocol.EncodeData(w)}), queuedAt: now}, true)
+	a.s.deliver(protocol.AppendEnvelope(nil, protocol.Envelope{Type: protocol.TypeWelcome, Data: protocol.EncodeData(w)}), true)
 	if w.Resumed {
 		for _, f := range missed {
-			a.s.q.push(frame{b: f.forRole(g.Role), queuedAt: now}, true)
+			a.s.deliver(f.forRole(g.Role), true)
 		}
 	} else {
-		a.s.q.push(frame{b: r.snapshotFrame(g.Role), queuedAt: now}, true)
+		a.s.deliver(r.snapshotFrame(g.Role), true)
 	}
 	r.subs[a.s] = struct{}{}
 	return nil

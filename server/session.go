@@ -63,6 +63,14 @@ func (s *session) end(code int, reason string, drain, silent bool) {
 	})
 }
 
+// deliver queues a frame from the café (see subscriber).
+func (s *session) deliver(b []byte, force bool) pushResult {
+	return s.q.push(frame{b: b, queuedAt: time.Now()}, force)
+}
+
+// setRole records the role the café gives this connection's participant.
+func (s *session) setRole(r protocol.Role) { s.grant.Role = r }
+
 // send queues a reply frame; a session too far behind to take a reply is
 // dropped like any slow consumer.
 func (s *session) send(b []byte) {
