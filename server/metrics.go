@@ -21,6 +21,8 @@ type Metrics struct {
 	SlowConsumers   atomic.Uint64 // connections dropped for not reading
 	RateLimited     atomic.Uint64 // commands or requests refused by a rate limit
 	Cafes           atomic.Int64  // cafés loaded in memory
+	Loads           atomic.Uint64 // cafés loaded from the store since start
+	Unloads         atomic.Uint64 // idle cafés unloaded since start
 	CommitLatency   *Histogram    // store append, seconds
 	FanoutLatency   *Histogram    // commit → written to a socket, seconds
 }
@@ -97,6 +99,8 @@ func (m *Metrics) WritePrometheus(w io.Writer) {
 	}
 	gauge("worldcafe_connections", "Open WebSocket connections.", m.Connections.Load())
 	gauge("worldcafe_cafes_loaded", "Cafés loaded in memory.", m.Cafes.Load())
+	counter("worldcafe_cafe_loads_total", "Cafés loaded from the store.", m.Loads.Load())
+	counter("worldcafe_cafe_unloads_total", "Idle cafés unloaded from memory.", m.Unloads.Load())
 	counter("worldcafe_connections_total", "WebSocket connections accepted.", m.ConnectionsOpen.Load())
 	counter("worldcafe_events_total", "Events committed to the log.", m.Events.Load())
 	counter("worldcafe_commands_total", "Commands accepted.", m.Commands.Load())

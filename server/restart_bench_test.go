@@ -173,7 +173,7 @@ func buildBigCafe(b *testing.B, withSnap, noSnap string, notes, tail int) (cafeI
 	appendAll := func(s store.Store) {
 		for len(events) > 0 {
 			n := min(len(events), 1000)
-			if err := s.Append(ctx, created.Cafe, events[:n]); err != nil {
+			if err := s.Append(ctx, created.Cafe, events[:n], time.Time{}); err != nil {
 				b.Fatal(err)
 			}
 			events = events[n:]

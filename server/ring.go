@@ -6,9 +6,10 @@ import "github.com/worldcafe/worldcafe/protocol"
 // client that reconnects after a short drop gets exactly what it missed from
 // memory. Its entries are always contiguous in seq.
 type ring struct {
-	buf   []frames
-	first uint64 // seq of the oldest entry; meaningful when n > 0
-	start int    // index of the oldest entry
+	size  int      // most entries kept
+	buf   []frames // grows up to size: an idle café holds only what it has
+	first uint64   // seq of the oldest entry; meaningful when n > 0
+	start int      // index of the oldest entry
 	n     int
 }
 
@@ -23,7 +24,7 @@ func (f frames) forRole(role protocol.Role) []byte {
 	return f.public
 }
 
-func newRing(size int) *ring { return &ring{buf: make([]frames, max(size, 1))} }
+func newRing(size int) *ring { return &ring{size: max(size, 1)} }
 
 // push adds the frames of event seq, which must follow the newest entry.
 func (r *ring) push(seq uint64, b frames) {
@@ -33,8 +34,9 @@ func (r *ring) push(seq uint64, b frames) {
 	if r.n == 0 {
 		r.first = seq
 	}
-	if r.n < len(r.buf) {
-		r.buf[(r.start+r.n)%len(r.buf)] = b
+	if r.n < r.size {
+		// Until the ring is full its entries start at index 0.
+		r.buf = append(r.buf, b)
 		r.n++
 		return
 	}
@@ -60,6 +62,6 @@ func (r *ring) since(seq, last uint64) ([]frames, bool) {
 }
 
 func (r *ring) reset() {
-	clear(r.buf)
+	r.buf = nil
 	r.start, r.n, r.first = 0, 0, 0
 }

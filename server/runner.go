@@ -2,10 +2,10 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -15,9 +15,10 @@ import (
 )
 
 // runner owns one café: the only goroutine that changes its state, appends
-// to its log, arms its timer and fans its events out. Everything else talks
-// to it through channels, so the café needs no lock and its events have one
-// order everywhere.
+// to its log, arms its timer and fans its events out (fanout.go). Everything
+// else talks to it through channels, so the café needs no lock and its
+// events have one order everywhere. A runner lives while its café is in
+// use: it is unloaded when nobody is connected and no round runs.
 type runner struct {
 	id      string
 	srv     *Server
@@ -29,6 +30,12 @@ type runner struct {
 	done    chan struct{} // closed when run returns
 	cancel  context.CancelFunc
 
+	// gate orders submit against unloading: once unloading is set (under
+	// the write lock, with the inbox empty), no request can enter the inbox
+	// unanswered.
+	gate      sync.RWMutex
+	unloading bool
+
 	// Owned by the run goroutine.
 	state     *cafe.State
 	epoch     uint64
@@ -37,14 +44,11 @@ type runner struct {
 	timer     *time.Timer
 	timerC    <-chan time.Time
 	armedFor  time.Time
+	idle      *time.Timer
+	idleC     <-chan time.Time
 	snapSeq   uint64
 	snapBusy  atomic.Bool
 	snapCache [2]cachedSnapshot // [0] everyone, [1] facilitator
-}
-
-type cachedSnapshot struct {
-	seq   uint64
-	frame []byte
 }
 
 // request is a command for the runner. done is called on the runner's
@@ -60,33 +64,22 @@ type result struct {
 	err    error
 }
 
-// subscriber is what a runner needs of a connection. Every method is
-// called on the runner's goroutine and must not block.
-type subscriber interface {
-	// deliver queues an encoded frame. force lets catch-up frames (welcome,
-	// missed events, snapshot) past the byte bound; live frames are refused
-	// with pushFull when the connection is too far behind.
-	deliver(b []byte, force bool) pushResult
-	// actor is who the connection speaks for.
-	actor() cafe.Actor
-	// setRole records the role the café's state gives the connection's
-	// participant (a host is chosen by the café, not by the token).
-	setRole(protocol.Role)
-	// kill closes the connection with code; see session.kill.
-	kill(code int, reason string, drain bool)
-}
-
-type attachReq struct {
-	s          subscriber
-	epoch, seq uint64
-	reply      chan error
-}
-
-var errRunnerStopped = protocol.Errorf(protocol.CodeUnavailable, "this café is not being served right now; please try again")
+var (
+	errRunnerStopped = protocol.Errorf(protocol.CodeUnavailable, "this café is not being served right now; please try again")
+	// errUnloaded is never shown to anyone: the caller loads the café
+	// afresh and tries again.
+	errUnloaded = errors.New("café was unloaded")
+	errBusy     = protocol.Errorf(protocol.CodeUnavailable, "the café is busy; please try again in a moment")
+	// errRefusedEvent answers a command whose events the café could not
+	// fold: a fault of the server, never of the sender.
+	errRefusedEvent = errors.New("the café refused an event it had just decided")
+)
 
 func newRunner(srv *Server, id string) *runner {
 	t := time.NewTimer(time.Hour)
 	t.Stop()
+	idle := time.NewTimer(time.Hour)
+	idle.Stop()
 	return &runner{
 		id:      id,
 		srv:     srv,
@@ -100,6 +93,7 @@ func newRunner(srv *Server, id string) *runner {
 		ring:    newRing(srv.cfg.ResumeWindow),
 		subs:    map[subscriber]struct{}{},
 		timer:   t,
+		idle:    idle,
 	}
 }
 
@@ -111,74 +105,102 @@ func (r *runner) load(ctx context.Context) error {
 		return err
 	}
 	r.state, r.epoch, r.snapSeq = st, epoch, st.Seq
-	// Fill the resume window so clients that were connected before a restart
-	// get exactly what they missed instead of a snapshot.
-	r.ring.reset()
-	window := uint64(r.srv.cfg.ResumeWindow)
-	after := uint64(0)
-	if st.Seq > window {
-		after = st.Seq - window
-	}
-	evs, err := r.srv.store.Events(ctx, r.id, after, int(window))
-	if err != nil {
-		return err
-	}
-	// Redaction depends on the state at the event; for the window's older
-	// events the current state is a safe stand-in (it only hides more).
-	for _, ev := range evs {
-		r.ring.push(ev.Seq, r.encode(ev))
-	}
-	return nil
+	r.srv.metrics.Loads.Add(1)
+	return r.fillRing(ctx)
 }
 
-// encode makes the frames of ev: encoded once per audience, never per
-// connection.
-func (r *runner) encode(ev protocol.Event) frames {
-	full := protocol.AppendEvent(nil, ev)
-	if pub, changed := cafe.Redact(r.state, ev); changed {
-		return frames{full: full, public: protocol.AppendEvent(nil, pub)}
+// stopped reports whether run has returned (after a failure, an unload or
+// shutdown).
+func (r *runner) stopped() bool {
+	select {
+	case <-r.done:
+		return true
+	default:
+		return false
 	}
-	return frames{full: full, public: full}
+}
+
+// stoppedErr is the error for a caller that found the runner gone.
+func (r *runner) stoppedErr() error {
+	r.gate.RLock()
+	defer r.gate.RUnlock()
+	if r.unloading {
+		return errUnloaded
+	}
+	return errRunnerStopped
+}
+
+// markUnloading closes the runner to new commands if none is waiting; the
+// server holds its lock around it (see Server.unload).
+func (r *runner) markUnloading() bool {
+	r.gate.Lock()
+	defer r.gate.Unlock()
+	if len(r.inbox) > 0 {
+		return false
+	}
+	r.unloading = true
+	return true
 }
 
 // submit hands a command to the runner without blocking. A full inbox means
 // the café is overloaded: the sender is told to retry rather than queue
 // without bound.
 func (r *runner) submit(cmd cafe.Command, done func(result)) {
+	r.gate.RLock()
+	if r.unloading {
+		r.gate.RUnlock()
+		done(result{err: errUnloaded})
+		return
+	}
 	select {
 	case <-r.done:
+		r.gate.RUnlock()
 		done(result{err: errRunnerStopped})
 		return
 	default:
 	}
 	select {
 	case r.inbox <- &request{cmd: cmd, done: done}:
+		r.gate.RUnlock()
 	default:
-		done(result{err: protocol.Errorf(protocol.CodeUnavailable, "the café is busy; please try again in a moment")})
+		r.gate.RUnlock()
+		done(result{err: errBusy})
 	}
 }
 
-// do submits a command and waits for its outcome.
+// do submits a command and waits for its outcome. When the runner was
+// unloaded under it, the café is loaded afresh and the command sent there.
 func (r *runner) do(ctx context.Context, cmd cafe.Command) (result, error) {
-	ch := make(chan result, 1)
-	r.submit(cmd, func(res result) { ch <- res })
-	select {
-	case res := <-ch:
-		return res, res.err
-	case <-ctx.Done():
-		return result{}, ctx.Err()
+	for {
+		ch := make(chan result, 1)
+		r.submit(cmd, func(res result) { ch <- res })
+		var res result
+		select {
+		case res = <-ch:
+		case <-ctx.Done():
+			return result{}, ctx.Err()
+		}
+		if !errors.Is(res.err, errUnloaded) {
+			return res, res.err
+		}
+		nr, err := r.srv.runner(ctx, r.id)
+		if err != nil {
+			return result{}, err
+		}
+		r = nr
 	}
 }
 
 // attach subscribes s from position (epoch, seq): it queues the welcome, then
 // either the missed events or a snapshot, then live events, with no gap
-// because all of it happens on the runner's goroutine.
+// because all of it happens on the runner's goroutine. Use Server.attach,
+// which handles a runner that is being unloaded.
 func (r *runner) attach(ctx context.Context, s subscriber, epoch, seq uint64) error {
 	req := &attachReq{s: s, epoch: epoch, seq: seq, reply: make(chan error, 1)}
 	select {
 	case r.attachC <- req:
 	case <-r.done:
-		return errRunnerStopped
+		return r.stoppedErr()
 	case <-ctx.Done():
 		return ctx.Err()
 	}
@@ -186,7 +208,7 @@ func (r *runner) attach(ctx context.Context, s subscriber, epoch, seq uint64) er
 	case err := <-req.reply:
 		return err
 	case <-r.done:
-		return errRunnerStopped
+		return r.stoppedErr()
 	case <-ctx.Done():
 		return ctx.Err()
 	}
@@ -195,11 +217,23 @@ func (r *runner) attach(ctx context.Context, s subscriber, epoch, seq uint64) er
 // report builds the café's report on the runner's goroutine, where the
 // state may be read.
 func (r *runner) report(ctx context.Context) (cafe.Report, error) {
+	for {
+		rep, err := r.askReport(ctx)
+		if !errors.Is(err, errUnloaded) {
+			return rep, err
+		}
+		if r, err = r.srv.runner(ctx, r.id); err != nil {
+			return cafe.Report{}, err
+		}
+	}
+}
+
+func (r *runner) askReport(ctx context.Context) (cafe.Report, error) {
 	ch := make(chan cafe.Report, 1)
 	select {
 	case r.reportC <- ch:
 	case <-r.done:
-		return cafe.Report{}, errRunnerStopped
+		return cafe.Report{}, r.stoppedErr()
 	case <-ctx.Done():
 		return cafe.Report{}, ctx.Err()
 	}
@@ -207,7 +241,7 @@ func (r *runner) report(ctx context.Context) (cafe.Report, error) {
 	case rep := <-ch:
 		return rep, nil
 	case <-r.done:
-		return cafe.Report{}, errRunnerStopped
+		return cafe.Report{}, r.stoppedErr()
 	case <-ctx.Done():
 		return cafe.Report{}, ctx.Err()
 	}
@@ -227,12 +261,13 @@ func (r *runner) run(ctx context.Context) {
 	defer r.stop()
 	for {
 		r.armTimer()
+		r.armIdle()
 		select {
 		case <-ctx.Done():
 			return
 		case req := <-r.inbox:
 			if err := r.handle(ctx, req); err != nil {
-				r.log.Error("the café stops until the next restart", "err", err)
+				r.log.Error("the café stops until it is loaded again", "err", err)
 				return
 			}
 		case a := <-r.attachC:
@@ -245,7 +280,13 @@ func (r *runner) run(ctx context.Context) {
 			r.armedFor = time.Time{}
 			timeUp := &request{cmd: cafe.Command{Type: protocol.CmdTimeUp, Actor: cafe.System}, done: r.logTimerFailure}
 			if err := r.handle(ctx, timeUp); err != nil {
-				r.log.Error("the café stops until the next restart", "err", err)
+				r.log.Error("the café stops until it is loaded again", "err", err)
+				return
+			}
+		case <-r.idleC:
+			r.idleC = nil
+			if r.srv.unload(r) {
+				r.saveSnapshotNow()
 				return
 			}
 		}
@@ -259,9 +300,11 @@ func (r *runner) logTimerFailure(res result) {
 }
 
 // stop fails every queued command and lets the subscribers go: the server
-// is shutting down (their sessions are closed by the server).
+// is shutting down (their sessions are closed by the server) or the café
+// could not go on.
 func (r *runner) stop() {
 	r.timer.Stop()
+	r.idle.Stop()
 	for {
 		select {
 		case req := <-r.inbox:
@@ -291,11 +334,33 @@ func (r *runner) armTimer() {
 	r.timerC, r.armedFor = r.timer.C, dl
 }
 
+// armIdle counts down to unloading while nobody is connected and no round
+// runs; anything else stops the count.
+func (r *runner) armIdle() {
+	_, running := r.state.Deadline()
+	if len(r.subs) > 0 || running {
+		if r.idleC != nil {
+			r.idle.Stop()
+			r.idleC = nil
+		}
+		return
+	}
+	if r.idleC == nil {
+		r.idle.Reset(r.srv.cfg.UnloadAfter)
+		r.idleC = r.idle.C
+	}
+}
+
 // handle decides a batch of commands (the first and whatever else is already
 // waiting), makes all their events durable in one append, then fans out and
 // acknowledges. Batching is the café's group commit: while one append
-// waits for the disk, the next batch gathers. An error means the café could
-// not be put back in a known state and must stop.
+// waits for the disk, the next batch gathers.
+//
+// Each command's events are folded into the state as soon as it is decided,
+// so the next command of the batch is decided against them; nothing is
+// published or acknowledged before the append. If the append fails, the
+// state is rebuilt from the store. An error means the café could not be put
+// back in a known state and must stop.
 func (r *runner) handle(ctx context.Context, first *request) error {
 	batch := []*request{first}
 	for len(batch) < r.srv.cfg.MaxBatch {
@@ -317,14 +382,16 @@ func (r *runner) handle(ctx context.Context, first *request) error {
 			results[i].err = err
 			continue
 		}
-		for _, ev := range d.Events {
-			if err := cafe.Apply(r.state, ev); err != nil {
-				// Decide made an event Apply cannot fold: a bug. Reject the
-				// command; reload below puts the state back.
-				r.log.Error("applying a fresh event failed", "err", err)
-				results[i].err = err
-				continue
+		if err := r.fold(d.Events); err != nil {
+			// Decide made an event Apply refuses: a bug. The whole command
+			// is refused before anything is written, and the state goes
+			// back to what the log plus this batch's earlier commands say.
+			r.log.Error("refusing a command whose events the café cannot fold", "type", req.cmd.Type, "err", err)
+			results[i].err = fmt.Errorf("%w: %w", errRefusedEvent, err)
+			if rerr := r.restore(ctx, events); rerr != nil {
+				return r.failBatch(ctx, batch, results, rerr)
 			}
+			continue
 		}
 		results[i].ack.Duplicate = d.Duplicate
 		results[i].events = d.Events
@@ -337,7 +404,8 @@ func (r *runner) handle(ctx context.Context, first *request) error {
 		// reached the disk but was not acknowledged is fine, a half-done
 		// batch is not.
 		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		err := r.srv.store.Append(actx, r.id, events)
+		wake, _ := r.state.Deadline()
+		err := r.srv.store.Append(actx, r.id, events, wake)
 		cancel()
 		r.srv.metrics.CommitLatency.Observe(time.Since(start))
 		if err != nil {
@@ -365,9 +433,39 @@ func (r *runner) handle(ctx context.Context, first *request) error {
 	return nil
 }
 
-// failBatch answers a batch whose append failed. Its events were applied to
-// the state already, so the state is rebuilt from the store, which holds
-// the truth.
+// fold applies one command's events to the state, stopping at the first
+// the state refuses.
+func (r *runner) fold(events []protocol.Event) error {
+	for _, ev := range events {
+		if err := r.srv.apply(r.state, ev); err != nil {
+			return fmt.Errorf("applying %s at seq %d: %w", ev.Type, ev.Seq, err)
+		}
+	}
+	return nil
+}
+
+// restore puts the state back to the log's, plus pending: the events of
+// this batch that were decided and folded but are not written yet.
+func (r *runner) restore(ctx context.Context, pending []protocol.Event) error {
+	st, _, err := store.Rebuild(ctx, r.srv.store, r.id)
+	if errors.Is(err, store.ErrNotFound) {
+		st, err = cafe.New(r.id), nil // the café's first command was refused
+	}
+	if err != nil {
+		return fmt.Errorf("restoring the state: %w", err)
+	}
+	for _, ev := range pending {
+		if err := r.srv.apply(st, ev); err != nil {
+			return fmt.Errorf("restoring the state: %w", err)
+		}
+	}
+	r.state = st
+	return nil
+}
+
+// failBatch answers a batch that could not be written. Its events were
+// folded into the state already, so the café is reloaded from the store,
+// which holds the truth.
 func (r *runner) failBatch(ctx context.Context, batch []*request, results []result, err error) error {
 	if errors.Is(err, store.ErrConflict) {
 		r.log.Error("log moved under this runner; reloading", "err", err)
@@ -383,7 +481,14 @@ func (r *runner) failBatch(ctx context.Context, batch []*request, results []resu
 			req.done(results[i])
 		}
 	}
-	if lerr := r.load(ctx); lerr != nil {
+	lerr := r.load(ctx)
+	if errors.Is(lerr, store.ErrNotFound) {
+		// The café's very first append failed: it has no log to go back to.
+		r.state, r.snapSeq = cafe.New(r.id), 0
+		r.ring.reset()
+		return nil
+	}
+	if lerr != nil {
 		return fmt.Errorf("reloading after a failed append: %w", lerr)
 	}
 	return nil
@@ -394,110 +499,4 @@ func (r *runner) readEpoch(ctx context.Context) {
 	if err == nil {
 		r.epoch = rec.Epoch
 	}
-}
-
-// publish encodes each event once and queues the bytes for every
-// subscriber. A subscriber whose queue is full is dropped, never waited for.
-func (r *runner) publish(events []protocol.Event) {
-	for _, ev := range events {
-		fs := r.encode(ev)
-		r.ring.push(ev.Seq, fs)
-		for s := range r.subs {
-			switch s.deliver(fs.forRole(s.actor().Role), false) {
-			case pushFull:
-				delete(r.subs, s)
-				r.srv.metrics.SlowConsumers.Add(1)
-				s.kill(protocol.CloseSlowConsumer, "too slow: reconnect to resume", false)
-			case pushClosed:
-				delete(r.subs, s)
-			}
-		}
-	}
-}
-
-func (r *runner) doAttach(a *attachReq) error {
-	g := a.s.actor()
-	if g.Role.Seated() {
-		p, ok := r.state.Participants[g.ParticipantID]
-		if !ok {
-			return protocol.Errorf(protocol.CodeUnauthorized, "this invitation is not valid for this café")
-		}
-		// The café's state knows whether this person hosts a table. The
-		// session reads its role only after attach returns.
-		g.Role = p.Role
-		a.s.setRole(p.Role)
-	}
-	w := protocol.Welcome{
-		Cafe: r.id, Role: g.Role, ParticipantID: g.ParticipantID,
-		Epoch: r.epoch, Seq: r.state.Seq, ServerTime: r.srv.cfg.Now().UnixMilli(),
-	}
-	if g.Role.Seated() {
-		w.MyDots = r.state.DotsOf(g)
-	}
-	var missed []frames
-	if a.epoch == r.epoch && a.seq > 0 {
-		missed, w.Resumed = r.ring.since(a.seq, r.state.Seq)
-	}
-	a.s.deliver(protocol.AppendEnvelope(nil, protocol.Envelope{Type: protocol.TypeWelcome, Data: protocol.EncodeData(w)}), true)
-	if w.Resumed {
-		for _, f := range missed {
-			a.s.deliver(f.forRole(g.Role), true)
-		}
-	} else {
-		a.s.deliver(r.snapshotFrame(g.Role), true)
-	}
-	r.subs[a.s] = struct{}{}
-	return nil
-}
-
-// snapshotFrame encodes the café as role sees it, once per seq and view: a
-// storm of reconnects after a Wi-Fi drop costs one encoding, not thousands.
-func (r *runner) snapshotFrame(role protocol.Role) []byte {
-	i := 0
-	if role == protocol.RoleFacilitator {
-		i = 1
-	}
-	c := &r.snapCache[i]
-	if c.frame == nil || c.seq != r.state.Seq {
-		c.seq = r.state.Seq
-		c.frame = protocol.AppendEnvelope(nil, protocol.Envelope{
-			Type: protocol.TypeSnapshot, Seq: r.state.Seq, Epoch: r.epoch,
-			Data: protocol.EncodeData(r.state.View(role)),
-		})
-	}
-	return c.frame
-}
-
-// maybeSnapshot saves the state every SnapshotEvery events and at phase
-// changes, so recovery replays a short tail. Encoding happens here (the
-// state is ours); the write happens aside, one at a time.
-func (r *runner) maybeSnapshot(events []protocol.Event) {
-	if len(events) == 0 || r.snapBusy.Load() {
-		return
-	}
-	due := r.state.Seq-r.snapSeq >= uint64(r.srv.cfg.SnapshotEvery)
-	for _, ev := range events {
-		due = due || cafe.PhaseChange(ev)
-	}
-	if !due {
-		return
-	}
-	b, err := json.Marshal(r.state)
-	if err != nil {
-		r.log.Error("encoding snapshot", "err", err)
-		return
-	}
-	seq := r.state.Seq
-	r.snapSeq = seq
-	r.snapBusy.Store(true)
-	r.srv.background.Add(1)
-	go func() {
-		defer r.srv.background.Done()
-		defer r.snapBusy.Store(false)
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := r.srv.store.SaveSnapshot(ctx, r.id, seq, b); err != nil && !errors.Is(err, store.ErrClosed) {
-			r.log.Error("saving snapshot", "seq", seq, "err", err)
-		}
-	}()
 }

@@ -16,6 +16,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
+	"github.com/worldcafe/worldcafe/cafe"
+	"github.com/worldcafe/worldcafe/protocol"
 	"github.com/worldcafe/worldcafe/store"
 )
 
@@ -56,6 +60,12 @@ type Config struct {
 	InboxSize int
 	// MaxBatch is the most commands one append carries. Default 1,024.
 	MaxBatch int
+	// UnloadAfter is how long a café stays in memory with no connection and
+	// no running round; then it is unloaded (it loads again on next use).
+	// Default 2 minutes.
+	UnloadAfter time.Duration
+	// LoadTimeout bounds loading one café from the store. Default 30 s.
+	LoadTimeout time.Duration
 
 	// MessageRate and MessageBurst limit the frames one connection may send
 	// (per second, and in a burst). Default 10/s, burst 30. Negative: no limit.
@@ -96,6 +106,12 @@ func (c *Config) setDefaults() {
 	if c.PingInterval == 0 {
 		c.PingInterval = 30 * time.Second
 	}
+	if c.UnloadAfter == 0 {
+		c.UnloadAfter = 2 * time.Minute
+	}
+	if c.LoadTimeout == 0 {
+		c.LoadTimeout = 30 * time.Second
+	}
 	if c.MessageRate == 0 {
 		c.MessageRate = 10
 	}
@@ -118,8 +134,11 @@ func (c *Config) setDefaults() {
 
 // Server is a worldcafe node.
 type Server struct {
-	cfg     Config
-	log     *slog.Logger
+	cfg Config
+	log *slog.Logger
+	// apply folds an event into a café's state: cafe.Apply, replaced only
+	// by tests that need a café to refuse an event.
+	apply   func(*cafe.State, protocol.Event) error
 	store   store.Store
 	metrics *Metrics
 	ipl     *ipLimits
@@ -127,6 +146,8 @@ type Server struct {
 
 	ctx    context.Context // lifetime of runners
 	cancel context.CancelFunc
+
+	loads singleflight.Group // one load per café at a time
 
 	mu       sync.Mutex
 	runners  map[string]*runner
@@ -147,7 +168,7 @@ func New(cfg Config) (*Server, error) {
 	cfg.setDefaults()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{
-		cfg: cfg, log: cfg.Logger, store: cfg.Store, metrics: newMetrics(),
+		cfg: cfg, log: cfg.Logger, apply: cafe.Apply, store: cfg.Store, metrics: newMetrics(),
 		ipl: newIPLimits(cfg.IPRequestRate, cfg.IPRequestBurst, cfg.IPMaxConns),
 		ctx: ctx, cancel: cancel,
 		runners: map[string]*runner{}, sessions: map[*session]struct{}{},
@@ -162,56 +183,108 @@ func (s *Server) Metrics() *Metrics { return s.metrics }
 // ServeHTTP makes the server an http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
-// Start loads every café in the store, which re-arms the timers of running
-// rounds (a round that ran out while the server was down ends now). The
-// server reports ready afterwards.
+// Start re-arms the cafés whose round is running (a round that ran out
+// while the server was down ends now); every other café is loaded when
+// someone first asks for it. The server reports ready afterwards. Start
+// costs in proportion to the running rounds, not to the cafés stored.
 func (s *Server) Start(ctx context.Context) error {
-	ids, err := s.store.Cafes(ctx)
+	wakes, err := s.store.Wakes(ctx)
 	if err != nil {
-		return fmt.Errorf("server: listing cafés: %w", err)
+		return fmt.Errorf("server: listing running rounds: %w", err)
 	}
-	for _, id := range ids {
+	for id := range wakes {
 		if _, err := s.runner(ctx, id); err != nil {
 			// One broken café must not keep the others offline.
 			s.log.Error("loading café failed", "cafe", id, "err", err)
 		}
 	}
 	s.ready.Store(true)
-	s.log.Info("cafés loaded", "count", len(ids))
+	s.log.Info("running rounds re-armed", "count", len(wakes))
 	return nil
 }
 
 // runner returns the café's runner, loading it from the store on first use.
+// Concurrent first uses of one café share a single load, and no lock is
+// held while it loads, so other cafés are served meanwhile. A runner that
+// stopped (after a failure, or unloaded when idle) is replaced by a fresh
+// load.
 func (s *Server) runner(ctx context.Context, id string) (*runner, error) {
 	s.mu.Lock()
 	if s.closing {
 		s.mu.Unlock()
 		return nil, errRunnerStopped
 	}
-	if r, ok := s.runners[id]; ok {
-		s.mu.Unlock()
-		select {
-		case <-r.done: // stopped after a failure: load it afresh
-		default:
+	r, ok := s.runners[id]
+	s.mu.Unlock()
+	if ok && !r.stopped() {
+		return r, nil
+	}
+	v, err, _ := s.loads.Do(id, func() (any, error) {
+		s.mu.Lock()
+		if r, ok := s.runners[id]; ok && !r.stopped() {
+			s.mu.Unlock()
 			return r, nil
 		}
+		s.mu.Unlock()
+		// The load outlives the request that asked first: the others that
+		// wait for the same load must not fail because it gave up.
+		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.LoadTimeout)
+		defer cancel()
+		r := newRunner(s, id)
+		if err := r.load(lctx); err != nil {
+			return nil, err
+		}
 		s.mu.Lock()
-		if s.runners[id] == r {
+		defer s.mu.Unlock()
+		if s.closing {
+			return nil, errRunnerStopped
+		}
+		if old, ok := s.runners[id]; ok && old != r {
 			delete(s.runners, id)
 			s.metrics.Cafes.Add(-1)
 		}
-		s.mu.Unlock()
-		return s.runner(ctx, id)
-	}
-	// Loading under the lock keeps two loads of one café from racing; it
-	// happens once per café per process.
-	defer s.mu.Unlock()
-	r := newRunner(s, id)
-	if err := r.load(ctx); err != nil {
+		s.startRunner(r)
+		return r, nil
+	})
+	if err != nil {
 		return nil, err
 	}
-	s.startRunner(r)
-	return r, nil
+	return v.(*runner), nil
+}
+
+// attach subscribes sub to the café from position (epoch, seq) and returns
+// the runner it is attached to. A runner that was being unloaded as sub
+// arrived is loaded afresh.
+func (s *Server) attach(ctx context.Context, id string, sub subscriber, epoch, seq uint64) (*runner, error) {
+	for {
+		r, err := s.runner(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		err = r.attach(ctx, sub, epoch, seq)
+		if errors.Is(err, errUnloaded) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		return r, nil
+	}
+}
+
+// unload forgets r, which has been idle: it succeeds only while nothing
+// waits in r's inbox, and from then on r refuses commands with errUnloaded,
+// which its callers answer by loading the café afresh.
+func (s *Server) unload(r *runner) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.runners[r.id] != r || !r.markUnloading() {
+		return false
+	}
+	delete(s.runners, r.id)
+	s.metrics.Cafes.Add(-1)
+	s.metrics.Unloads.Add(1)
+	return true
 }
 
 // startRunner registers r and starts its goroutine; s.mu must be held.

@@ -220,14 +220,11 @@ func (s *session) handshake() (*runner, error) {
 		return nil, err
 	}
 	s.grant, s.secret = g, secret
-	r, err := s.srv.runner(hctx, hello.Cafe)
+	r, err := s.srv.attach(hctx, hello.Cafe, s, hello.Epoch, hello.Seq)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, protocol.Errorf(protocol.CodeNotFound, "this café does not exist")
 	}
 	if err != nil {
-		return nil, err
-	}
-	if err := r.attach(hctx, s, hello.Epoch, hello.Seq); err != nil {
 		return nil, err
 	}
 	return r, nil

@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"time"
 
 	"github.com/worldcafe/worldcafe/protocol"
 )
@@ -35,7 +36,11 @@ type Store interface {
 	// else ErrConflict and nothing is written. Appending seq 1 creates the
 	// café's log and draws its epoch. Concurrent appends (of different
 	// cafés) share one commit (group commit).
-	Append(ctx context.Context, cafe string, events []protocol.Event) error
+	//
+	// wake is when the café's timer fires after these events (the running
+	// round's deadline), zero when no timer runs. It is kept in the same
+	// commit as the events, so Wakes always agrees with the log.
+	Append(ctx context.Context, cafe string, events []protocol.Event, wake time.Time) error
 
 	// Load returns what recovery needs: the log's epoch, the newest snapshot
 	// (nil if none) and every event after it, in order. ErrNotFound if the
@@ -49,9 +54,13 @@ type Store interface {
 	// snapshots may be dropped; events are never dropped.
 	SaveSnapshot(ctx context.Context, cafe string, seq uint64, state []byte) error
 
-	// Cafes lists every café with a log, so the server can re-arm timers at
-	// start-up.
+	// Cafes lists every café with a log (for tools such as export).
 	Cafes(ctx context.Context) ([]string, error)
+
+	// Wakes lists the cafés whose timer runs, with when it fires (the wake
+	// of their last append): the only cafés a server must load at start-up.
+	// It costs in proportion to those cafés, not to every café stored.
+	Wakes(ctx context.Context) (map[string]time.Time, error)
 
 	// ReserveCode maps a join code to a café; ErrConflict if the code is
 	// taken. CafeByCode resolves it; ErrNotFound if unknown.

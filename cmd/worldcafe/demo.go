@@ -271,7 +271,7 @@ func (b *demoBuilder) flush() error {
 	if len(b.pending) == 0 {
 		return nil
 	}
-	if err := b.st.Append(b.ctx, b.s.ID, b.pending); err != nil {
+	if err := b.st.Append(b.ctx, b.s.ID, b.pending, time.Time{}); err != nil {
 		return err
 	}
 	b.pending = b.pending[:0]

@@ -8,6 +8,7 @@
 //	cafes/<café id>/log/<seq>   JSON of protocol.Event, key = 8-byte big-endian seq
 //	cafes/<café id>/snap/<seq>  opaque snapshot state; only the newest two are kept
 //	codes/<join code>           café id
+//	wakes/<café id>             8-byte big-endian Unix ms when the café's timer fires
 //	grants/<token hash>         JSON of store.Grant
 //
 // Cafés sit under their own top-level bucket rather than beside codes and
@@ -97,6 +98,7 @@ var (
 	bucketCafes  = []byte("cafes")
 	bucketCodes  = []byte("codes")
 	bucketGrants = []byte("grants")
+	bucketWakes  = []byte("wakes")
 	bucketLog    = []byte("log")
 	bucketSnap   = []byte("snap")
 	keyMeta      = []byte("meta")
@@ -139,7 +141,7 @@ func Open(path string, cfg Config) (*Store, error) {
 		return s, nil
 	}
 	err = db.Update(func(tx *bbolt.Tx) error {
-		for _, name := range [][]byte{bucketCafes, bucketCodes, bucketGrants} {
+		for _, name := range [][]byte{bucketCafes, bucketCodes, bucketGrants, bucketWakes} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return fmt.Errorf("bucket %s: %w", name, err)
 			}

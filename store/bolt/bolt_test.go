@@ -116,7 +116,7 @@ func TestReadOnlyOpenReadsWhatTheWriterLeft(t *testing.T) {
 	}
 
 	writes := map[string]error{
-		"Append":       r.Append(ctx, "cafe-a", storetest.Notes(6, 1)),
+		"Append":       r.Append(ctx, "cafe-a", storetest.Notes(6, 1), time.Time{}),
 		"SaveSnapshot": r.SaveSnapshot(ctx, "cafe-a", 5, []byte("s5")),
 		"ReserveCode":  r.ReserveCode(ctx, "XYZ-789", "cafe-a"),
 		"PutGrant":     r.PutGrant(ctx, "h2", grant),
@@ -181,11 +181,11 @@ func TestBatchValidatesEachRequestAlone(t *testing.T) {
 		op   func(tx *bbolt.Tx) error
 		want error
 	}{
-		{"a continuing append", appendOp("cafe-a", 3, encode(t, storetest.Notes(3, 2))), nil},
-		{"an append continuing the one before it in the batch", appendOp("cafe-a", 5, encode(t, storetest.Notes(5, 1))), nil},
-		{"an append overlapping the one before it in the batch", appendOp("cafe-a", 5, encode(t, storetest.Notes(5, 1))), store.ErrConflict},
-		{"a new café not starting at 1", appendOp("cafe-b", 2, encode(t, storetest.Notes(2, 1))), store.ErrConflict},
-		{"a new café", appendOp("cafe-b", 1, encode(t, storetest.Notes(1, 1))), nil},
+		{"a continuing append", appendOp("cafe-a", 3, encode(t, storetest.Notes(3, 2)), time.Time{}), nil},
+		{"an append continuing the one before it in the batch", appendOp("cafe-a", 5, encode(t, storetest.Notes(5, 1)), time.Time{}), nil},
+		{"an append overlapping the one before it in the batch", appendOp("cafe-a", 5, encode(t, storetest.Notes(5, 1)), time.Time{}), store.ErrConflict},
+		{"a new café not starting at 1", appendOp("cafe-b", 2, encode(t, storetest.Notes(2, 1)), time.Time{}), store.ErrConflict},
+		{"a new café", appendOp("cafe-b", 1, encode(t, storetest.Notes(1, 1)), time.Time{}), nil},
 		{"a write that fails after writing", func(tx *bbolt.Tx) error {
 			if err := tx.Bucket(bucketCodes).Put([]byte("LEAK-1"), []byte("cafe-a")); err != nil {
 				return err
@@ -232,7 +232,7 @@ func TestAppendWaitingBehindACommitHonoursItsContext(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 	defer cancel()
-	err := s.Append(ctx, "cafe-a", storetest.Notes(2, 1))
+	err := s.Append(ctx, "cafe-a", storetest.Notes(2, 1), time.Time{})
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Append behind a stuck commit = %v, want DeadlineExceeded", err)
 	}
@@ -246,7 +246,7 @@ func TestCloseAnswersWaitingAppendsWithClosed(t *testing.T) {
 	release := holdCommitter(t, s)
 
 	waiting := make(chan error, 1)
-	go func() { waiting <- s.Append(context.Background(), "cafe-a", storetest.Notes(1, 1)) }()
+	go func() { waiting <- s.Append(context.Background(), "cafe-a", storetest.Notes(1, 1), time.Time{}) }()
 	closed := make(chan error, 1)
 	go func() { closed <- s.Close() }()
 
@@ -300,7 +300,7 @@ func TestCloseDuringTrafficKeepsEveryAcknowledgedAppend(t *testing.T) {
 		wg.Go(func() {
 			cafe := cafeName(w)
 			for seq := uint64(1); ; seq++ {
-				err := s.Append(context.Background(), cafe, storetest.Notes(seq, 1))
+				err := s.Append(context.Background(), cafe, storetest.Notes(seq, 1), time.Time{})
 				if errors.Is(err, store.ErrClosed) {
 					return
 				}
@@ -400,7 +400,7 @@ func BenchmarkAppendSingle(b *testing.B) {
 	for b.Loop() {
 		seq++
 		e.Seq = seq
-		if err := s.Append(ctx, "cafe-a", []protocol.Event{e}); err != nil {
+		if err := s.Append(ctx, "cafe-a", []protocol.Event{e}, time.Time{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -427,7 +427,7 @@ func BenchmarkAppendConcurrent(b *testing.B) {
 		for pb.Next() {
 			seq++
 			e.Seq = seq
-			if err := s.Append(ctx, cafe, []protocol.Event{e}); err != nil {
+			if err := s.Append(ctx, cafe, []protocol.Event{e}, time.Time{}); err != nil {
 				b.Error(err)
 				return
 			}

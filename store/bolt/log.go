@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"go.etcd.io/bbolt"
 
@@ -26,7 +27,7 @@ const ctxCheckEvery = 1024
 
 // Append implements store.Store. Appending no events does nothing and
 // succeeds.
-func (s *Store) Append(ctx context.Context, cafe string, events []protocol.Event) error {
+func (s *Store) Append(ctx context.Context, cafe string, events []protocol.Event, wake time.Time) error {
 	if len(events) == 0 {
 		return nil
 	}
@@ -47,15 +48,15 @@ func (s *Store) Append(ctx context.Context, cafe string, events []protocol.Event
 		}
 		vals[i] = v
 	}
-	if err := s.write(ctx, appendOp(cafe, first, vals)); err != nil {
+	if err := s.write(ctx, appendOp(cafe, first, vals, wake)); err != nil {
 		return fmt.Errorf("bolt: append %s seq %d-%d: %w", cafe, first, first+uint64(len(events))-1, err)
 	}
 	return nil
 }
 
 // appendOp writes already encoded events starting at seq first, creating the
-// café when first is 1.
-func appendOp(cafe string, first uint64, vals [][]byte) func(tx *bbolt.Tx) error {
+// café when first is 1, and records the café's wake in the same transaction.
+func appendOp(cafe string, first uint64, vals [][]byte, wake time.Time) func(tx *bbolt.Tx) error {
 	return func(tx *bbolt.Tx) error {
 		cb := cafeBucket(tx, cafe)
 		var last uint64
@@ -83,8 +84,26 @@ func appendOp(cafe string, first uint64, vals [][]byte) func(tx *bbolt.Tx) error
 				return fmt.Errorf("put seq %d: %w", first+uint64(i), err)
 			}
 		}
+		return putWake(tx, cafe, wake)
+	}
+}
+
+// putWake records when the café's timer fires, or forgets it for a zero wake.
+func putWake(tx *bbolt.Tx, cafe string, wake time.Time) error {
+	wakes := tx.Bucket(bucketWakes)
+	if wakes == nil {
+		return errors.New("no wakes bucket")
+	}
+	if wake.IsZero() {
+		if err := wakes.Delete([]byte(cafe)); err != nil {
+			return fmt.Errorf("clear wake: %w", err)
+		}
 		return nil
 	}
+	if err := wakes.Put([]byte(cafe), binary.BigEndian.AppendUint64(nil, uint64(wake.UnixMilli()))); err != nil {
+		return fmt.Errorf("put wake: %w", err)
+	}
+	return nil
 }
 
 // createCafe makes a café's bucket with its log, snapshot bucket and epoch.
@@ -257,4 +276,27 @@ func (s *Store) Cafes(ctx context.Context) ([]string, error) {
 		return nil, fmt.Errorf("bolt: cafes: %w", err)
 	}
 	return cafes, nil
+}
+
+// Wakes implements store.Store. It reads only the wakes bucket, which holds
+// the cafés with a running timer, however many cafés the file keeps.
+func (s *Store) Wakes(ctx context.Context) (map[string]time.Time, error) {
+	out := map[string]time.Time{}
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bucketWakes)
+		if b == nil {
+			return nil // a file written before wakes were kept: no timers known
+		}
+		return b.ForEach(func(k, v []byte) error {
+			if len(v) != 8 {
+				return fmt.Errorf("wake of %s: %d bytes, want 8", k, len(v))
+			}
+			out[string(k)] = time.UnixMilli(int64(binary.BigEndian.Uint64(v)))
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bolt: wakes: %w", err)
+	}
+	return out, nil
 }

@@ -31,6 +31,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/worldcafe/worldcafe/protocol"
 	"github.com/worldcafe/worldcafe/store"
@@ -56,6 +57,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"events keeps every event after a snapshot", testEventsAfterSnapshot},
 		{"load and events of an unknown café are not found", testUnknownCafe},
 		{"cafes lists every café with a log", testCafes},
+		{"wakes lists exactly the cafés whose last append left a timer running", testWakes},
 		{"a join code resolves to its café and cannot be taken twice", testCodes},
 		{"a grant round-trips under its token hash and cannot be put twice", testGrants},
 		{"concurrent appends to different cafés all succeed", testConcurrentCafes},
@@ -88,6 +90,10 @@ func RunDurable(t *testing.T, open func(t *testing.T, dir string) store.Store) {
 	if err := s.ReserveCode(ctx, "QX7-42K", "cafe-a"); err != nil {
 		t.Fatalf("ReserveCode: %v", err)
 	}
+	wake := time.UnixMilli(1_760_000_123_456)
+	if err := s.Append(ctx, "cafe-c", Notes(1, 1), wake); err != nil {
+		t.Fatalf("Append with a wake: %v", err)
+	}
 	grant := store.Grant{Cafe: "cafe-a", Role: protocol.RoleAttendee, ParticipantID: "p-1"}
 	if err := s.PutGrant(ctx, "hash-1", grant); err != nil {
 		t.Fatalf("PutGrant: %v", err)
@@ -114,7 +120,8 @@ func RunDurable(t *testing.T, open func(t *testing.T, dir string) store.Store) {
 	if b := MustLoad(t, s, "cafe-b"); b.Epoch != beforeB.Epoch || b.LastSeq != 3 {
 		t.Errorf("cafe-b after reopen = epoch %d last %d, want epoch %d last 3", b.Epoch, b.LastSeq, beforeB.Epoch)
 	}
-	sameCafes(t, s, "cafe-a", "cafe-b")
+	sameCafes(t, s, "cafe-a", "cafe-b", "cafe-c")
+	sameWakes(t, s, map[string]time.Time{"cafe-c": wake})
 	if c, err := s.CafeByCode(ctx, "QX7-42K"); err != nil || c != "cafe-a" {
 		t.Errorf("CafeByCode after reopen = %q, %v; want cafe-a", c, err)
 	}
@@ -125,7 +132,7 @@ func RunDurable(t *testing.T, open func(t *testing.T, dir string) store.Store) {
 		t.Errorf("Grant after reopen = %+v, %v; want %+v", g, err, grant)
 	}
 	// The log continues where it ended, under the same epoch.
-	if err := s.Append(ctx, "cafe-a", Notes(15, 1)); !errors.Is(err, store.ErrConflict) {
+	if err := s.Append(ctx, "cafe-a", Notes(15, 1), time.Time{}); !errors.Is(err, store.ErrConflict) {
 		t.Errorf("Append of seq 15 again after reopen = %v, want ErrConflict", err)
 	}
 	MustAppend(t, s, "cafe-a", Notes(16, 1))
@@ -184,7 +191,7 @@ func testConflicts(t *testing.T, s store.Store) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := s.Append(t.Context(), tt.cafe, tt.events)
+			err := s.Append(t.Context(), tt.cafe, tt.events, time.Time{})
 			if !errors.Is(err, store.ErrConflict) {
 				t.Fatalf("Append = %v, want ErrConflict", err)
 			}
@@ -198,12 +205,12 @@ func testConflicts(t *testing.T, s store.Store) {
 }
 
 func testAppendNothing(t *testing.T, s store.Store) {
-	if err := s.Append(t.Context(), "cafe-a", nil); err != nil {
+	if err := s.Append(t.Context(), "cafe-a", nil, time.Time{}); err != nil {
 		t.Fatalf("Append(nil) to an unknown café = %v, want nil", err)
 	}
 	sameCafes(t, s)
 	MustAppend(t, s, "cafe-a", Notes(1, 2))
-	if err := s.Append(t.Context(), "cafe-a", []protocol.Event{}); err != nil {
+	if err := s.Append(t.Context(), "cafe-a", []protocol.Event{}, time.Time{}); err != nil {
 		t.Fatalf("Append(empty) = %v, want nil", err)
 	}
 	SameEvents(t, MustEvents(t, s, "cafe-a", 0, 100), Notes(1, 2))
@@ -361,6 +368,52 @@ func testCafes(t *testing.T, s store.Store) {
 	sameCafes(t, s, want...)
 }
 
+func testWakes(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	sameWakes(t, s, map[string]time.Time{})
+	w1, w2 := time.UnixMilli(1_760_000_060_000), time.UnixMilli(1_760_000_090_000)
+	for _, c := range []string{"cafe-a", "cafe-b"} {
+		if err := s.Append(ctx, c, Notes(1, 1), w1); err != nil {
+			t.Fatalf("Append(%s) with a wake: %v", c, err)
+		}
+	}
+	MustAppend(t, s, "cafe-c", Notes(1, 1))
+	sameWakes(t, s, map[string]time.Time{"cafe-a": w1, "cafe-b": w1})
+
+	// A later append moves the wake (an extended round) or clears it.
+	if err := s.Append(ctx, "cafe-a", Notes(2, 1), w2); err != nil {
+		t.Fatalf("Append moving the wake: %v", err)
+	}
+	MustAppend(t, s, "cafe-b", Notes(2, 1))
+	sameWakes(t, s, map[string]time.Time{"cafe-a": w2})
+
+	// A refused append changes no wake.
+	if err := s.Append(ctx, "cafe-a", Notes(9, 1), time.Time{}); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("Append of a gap = %v, want ErrConflict", err)
+	}
+	if err := s.Append(ctx, "cafe-c", Notes(5, 1), w1); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("Append of a gap = %v, want ErrConflict", err)
+	}
+	sameWakes(t, s, map[string]time.Time{"cafe-a": w2})
+}
+
+func sameWakes(tb testing.TB, s store.Store, want map[string]time.Time) {
+	tb.Helper()
+	got, err := s.Wakes(context.Background())
+	if err != nil {
+		tb.Fatalf("Wakes: %v", err)
+	}
+	if len(got) != len(want) {
+		tb.Errorf("Wakes = %v, want %v", got, want)
+		return
+	}
+	for c, w := range want {
+		if !got[c].Equal(w) {
+			tb.Errorf("Wakes[%s] = %v, want %v", c, got[c], w)
+		}
+	}
+}
+
 func testCodes(t *testing.T, s store.Store) {
 	ctx := t.Context()
 	if err := s.ReserveCode(ctx, "ABC-123", "cafe-a"); err != nil {
@@ -419,7 +472,7 @@ func testConcurrentCafes(t *testing.T, s store.Store) {
 		wg.Go(func() {
 			cafe := fmt.Sprintf("cafe-%02d", c)
 			for a := range uint64(appends) {
-				if err := s.Append(t.Context(), cafe, Notes(a*perAppend+1, perAppend)); err != nil {
+				if err := s.Append(t.Context(), cafe, Notes(a*perAppend+1, perAppend), time.Time{}); err != nil {
 					t.Errorf("Append to %s: %v", cafe, err)
 					return
 				}
@@ -453,7 +506,7 @@ func testRace(t *testing.T, s store.Store) {
 	for w := range writers {
 		wg.Go(func() {
 			for seq := uint64(1); seq <= seqs; seq++ {
-				err := s.Append(t.Context(), "cafe-a", []protocol.Event{writerEvent(seq, w)})
+				err := s.Append(t.Context(), "cafe-a", []protocol.Event{writerEvent(seq, w)}, time.Time{})
 				switch {
 				case err == nil:
 					mu.Lock()
@@ -488,11 +541,12 @@ func testClosed(t *testing.T, s store.Store) {
 		name string
 		call func() error
 	}{
-		{"Append", func() error { return s.Append(ctx, "cafe-a", Notes(3, 1)) }},
+		{"Append", func() error { return s.Append(ctx, "cafe-a", Notes(3, 1), time.Time{}) }},
 		{"Load", func() error { _, err := s.Load(ctx, "cafe-a"); return err }},
 		{"Events", func() error { _, err := s.Events(ctx, "cafe-a", 0, 10); return err }},
 		{"SaveSnapshot", func() error { return s.SaveSnapshot(ctx, "cafe-a", 2, []byte("s")) }},
 		{"Cafes", func() error { _, err := s.Cafes(ctx); return err }},
+		{"Wakes", func() error { _, err := s.Wakes(ctx); return err }},
 		{"ReserveCode", func() error { return s.ReserveCode(ctx, "ABC-123", "cafe-a") }},
 		{"CafeByCode", func() error { _, err := s.CafeByCode(ctx, "ABC-123"); return err }},
 		{"PutGrant", func() error { return s.PutGrant(ctx, "h", store.Grant{Cafe: "cafe-a", Role: protocol.RoleWall}) }},
@@ -520,12 +574,13 @@ func testContext(t *testing.T, s store.Store) {
 		name string
 		call func() error
 	}{
-		{"Append", func() error { return s.Append(ctx, "cafe-a", Notes(3, 1)) }},
-		{"Append creating a café", func() error { return s.Append(ctx, "cafe-b", Notes(1, 1)) }},
+		{"Append", func() error { return s.Append(ctx, "cafe-a", Notes(3, 1), time.Time{}) }},
+		{"Append creating a café", func() error { return s.Append(ctx, "cafe-b", Notes(1, 1), time.Time{}) }},
 		{"Load", func() error { _, err := s.Load(ctx, "cafe-a"); return err }},
 		{"Events", func() error { _, err := s.Events(ctx, "cafe-a", 0, 10); return err }},
 		{"SaveSnapshot", func() error { return s.SaveSnapshot(ctx, "cafe-a", 2, []byte("s")) }},
 		{"Cafes", func() error { _, err := s.Cafes(ctx); return err }},
+		{"Wakes", func() error { _, err := s.Wakes(ctx); return err }},
 		{"ReserveCode", func() error { return s.ReserveCode(ctx, "XYZ-789", "cafe-a") }},
 		{"CafeByCode", func() error { _, err := s.CafeByCode(ctx, "ABC-123"); return err }},
 		{"PutGrant", func() error { return s.PutGrant(ctx, "h2", store.Grant{Cafe: "cafe-a", Role: protocol.RoleWall}) }},
@@ -615,7 +670,7 @@ func event(seq uint64, typ string, data any) protocol.Event {
 // MustAppend appends or fails the test.
 func MustAppend(tb testing.TB, s store.Store, cafe string, events []protocol.Event) {
 	tb.Helper()
-	if err := s.Append(context.Background(), cafe, events); err != nil {
+	if err := s.Append(context.Background(), cafe, events, time.Time{}); err != nil {
 		tb.Fatalf("Append(%s): %v", cafe, err)
 	}
 }

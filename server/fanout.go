@@ -1,0 +1,158 @@
+package server
+
+import (
+	"context"
+
+	"github.com/worldcafe/worldcafe/cafe"
+	"github.com/worldcafe/worldcafe/protocol"
+)
+
+// The runner's fan-out: each event is encoded once per audience, kept in the
+// resume ring and queued as the same bytes for every subscriber. Everything
+// here runs on the runner's goroutine.
+
+// subscriber is what a runner needs of a connection. Every method is
+// called on the runner's goroutine and must not block.
+type subscriber interface {
+	// deliver queues an encoded frame. force lets catch-up frames (welcome,
+	// missed events, snapshot) past the byte bound; live frames are refused
+	// with pushFull when the connection is too far behind.
+	deliver(b []byte, force bool) pushResult
+	// actor is who the connection speaks for.
+	actor() cafe.Actor
+	// setRole records the role the café's state gives the connection's
+	// participant (a host is chosen by the café, not by the token).
+	setRole(protocol.Role)
+	// kill closes the connection with code; see session.kill.
+	kill(code int, reason string, drain bool)
+}
+
+type attachReq struct {
+	s          subscriber
+	epoch, seq uint64
+	reply      chan error
+}
+
+type cachedSnapshot struct {
+	seq   uint64
+	frame []byte
+}
+
+// encode makes the frames of ev: encoded once per audience, never per
+// connection.
+func (r *runner) encode(ev protocol.Event) frames {
+	full := protocol.AppendEvent(nil, ev)
+	if pub, changed := cafe.Redact(r.state, ev); changed {
+		return frames{full: full, public: protocol.AppendEvent(nil, pub)}
+	}
+	return frames{full: full, public: full}
+}
+
+// fillRing refills the resume window from the store, so clients that were
+// connected before a restart get exactly what they missed instead of a
+// snapshot.
+func (r *runner) fillRing(ctx context.Context) error {
+	r.ring.reset()
+	window := uint64(r.srv.cfg.ResumeWindow)
+	after := uint64(0)
+	if r.state.Seq > window {
+		after = r.state.Seq - window
+	}
+	evs, err := r.srv.store.Events(ctx, r.id, after, int(window))
+	if err != nil {
+		return err
+	}
+	// Redaction depends on the state at the event; for the window's older
+	// events the current state is a safe stand-in (it only hides more).
+	for _, ev := range evs {
+		r.ring.push(ev.Seq, r.encode(ev))
+	}
+	return nil
+}
+
+// publish encodes each event once and queues the bytes for every
+// subscriber. A subscriber whose queue is full is dropped, never waited for.
+func (r *runner) publish(events []protocol.Event) {
+	for _, ev := range events {
+		fs := r.encode(ev)
+		r.ring.push(ev.Seq, fs)
+		for s := range r.subs {
+			switch s.deliver(fs.forRole(s.actor().Role), false) {
+			case pushFull:
+				delete(r.subs, s)
+				r.srv.metrics.SlowConsumers.Add(1)
+				s.kill(protocol.CloseSlowConsumer, "too slow: reconnect to resume", false)
+			case pushClosed:
+				delete(r.subs, s)
+			}
+		}
+	}
+}
+
+func (r *runner) doAttach(a *attachReq) error {
+	g := a.s.actor()
+	if g.Role.Seated() {
+		p, ok := r.state.Participants[g.ParticipantID]
+		if !ok {
+			return protocol.Errorf(protocol.CodeUnauthorized, "this invitation is not valid for this café")
+		}
+		// The café's state knows whether this person hosts a table. The
+		// session reads its role only after attach returns.
+		g.Role = p.Role
+		a.s.setRole(p.Role)
+	}
+	w := protocol.Welcome{
+		Cafe: r.id, Role: g.Role, ParticipantID: g.ParticipantID,
+		Epoch: r.epoch, Seq: r.state.Seq, ServerTime: r.srv.cfg.Now().UnixMilli(),
+	}
+	if g.Role.Seated() {
+		w.MyDots = r.state.DotsOf(g)
+	}
+	var missed []frames
+	if a.epoch == r.epoch && a.seq > 0 {
+		missed, w.Resumed = r.ring.since(a.seq, r.state.Seq)
+	}
+	if w.Resumed && catchUpBytes(missed, g.Role) > r.srv.cfg.QueueBytes {
+		// Catching up would queue more than a connection may hold: a
+		// snapshot (encoded once, shared by every connection) is smaller
+		// than the events and costs the server nothing per reconnect.
+		missed, w.Resumed = nil, false
+	}
+	a.s.deliver(protocol.AppendEnvelope(nil, protocol.Envelope{Type: protocol.TypeWelcome, Data: protocol.EncodeData(w)}), true)
+	if w.Resumed {
+		for _, f := range missed {
+			a.s.deliver(f.forRole(g.Role), true)
+		}
+	} else {
+		a.s.deliver(r.snapshotFrame(g.Role), true)
+	}
+	r.subs[a.s] = struct{}{}
+	return nil
+}
+
+// catchUpBytes is what queuing missed for role would hold.
+func catchUpBytes(missed []frames, role protocol.Role) int {
+	n := 0
+	for _, f := range missed {
+		n += len(f.forRole(role))
+	}
+	return n
+}
+
+// snapshotFrame encodes the café as role sees it, once per seq and view: a
+// storm of reconnects after a Wi-Fi drop costs one encoding, not thousands.
+func (r *runner) snapshotFrame(role protocol.Role) []byte {
+	i := 0
+	if role == protocol.RoleFacilitator {
+		i = 1
+	}
+	c := &r.snapCache[i]
+	if c.frame == nil || c.seq != r.state.Seq {
+		c.seq = r.state.Seq
+		c.frame = protocol.AppendEnvelope(nil, protocol.Envelope{
+			Type: protocol.TypeSnapshot, Seq: r.state.Seq, Epoch: r.epoch,
+			Data: protocol.EncodeData(r.state.View(role)),
+		})
+	}
+	return c.frame
+}
