@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -30,6 +31,9 @@ type testServer struct {
 	API   client.API
 	WSURL string
 	Store *bolt.Store
+	// Stop shuts the server down and closes its store, as a clean restart
+	// does; the test's cleanup calls it too.
+	Stop func()
 }
 
 // MustServer starts a server; cfg.Store is filled in.
@@ -47,15 +51,25 @@ func MustServer(tb testing.TB, cfg server.Config) *testServer {
 	if err := srv.Start(context.Background()); err != nil {
 		tb.Fatal(err)
 	}
+	return serveHTTP(tb, srv, st)
+}
+
+// serveHTTP serves srv on a loopback port until the test ends, then shuts it
+// down and closes st.
+func serveHTTP(tb testing.TB, srv *server.Server, st *bolt.Store) *testServer {
 	hs := httptest.NewServer(srv)
-	tb.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		srv.Shutdown(ctx)
-		hs.Close()
-		st.Close()
-	})
-	return &testServer{Server: srv, HTTP: hs, API: client.API{BaseURL: hs.URL}, WSURL: "ws" + strings.TrimPrefix(hs.URL, "http") + "/ws", Store: st}
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			srv.Shutdown(ctx)
+			hs.Close()
+			st.Close()
+		})
+	}
+	tb.Cleanup(stop)
+	return &testServer{Server: srv, HTTP: hs, API: client.API{BaseURL: hs.URL}, WSURL: "ws" + strings.TrimPrefix(hs.URL, "http") + "/ws", Store: st, Stop: stop}
 }
 
 // testCafe is a café with its facilitator connected.
