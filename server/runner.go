@@ -335,10 +335,11 @@ func (r *runner) armTimer() {
 }
 
 // armIdle counts down to unloading while nobody is connected and no round
-// runs; anything else stops the count.
+// runs; anything else stops the count. A café being created is never idle:
+// it has no log to be loaded from yet.
 func (r *runner) armIdle() {
 	_, running := r.state.Deadline()
-	if len(r.subs) > 0 || running {
+	if len(r.subs) > 0 || running || !r.state.Exists() {
 		if r.idleC != nil {
 			r.idle.Stop()
 			r.idleC = nil
