@@ -11,6 +11,7 @@ import (
 
 	"github.com/worldcafe/worldcafe/cafe"
 	"github.com/worldcafe/worldcafe/protocol"
+	"github.com/worldcafe/worldcafe/report"
 	"github.com/worldcafe/worldcafe/store"
 )
 
@@ -25,7 +26,7 @@ type runner struct {
 	inbox   chan *request
 	attachC chan *attachReq
 	detachC chan subscriber
-	reportC chan chan cafe.Report
+	reportC chan chan report.Report
 	done    chan struct{} // closed when run returns
 	cancel  context.CancelFunc
 
@@ -94,7 +95,7 @@ func newRunner(srv *Server, id string) *runner {
 		inbox:   make(chan *request, srv.cfg.InboxSize),
 		attachC: make(chan *attachReq),
 		detachC: make(chan subscriber, 64),
-		reportC: make(chan chan cafe.Report),
+		reportC: make(chan chan report.Report),
 		done:    make(chan struct{}),
 		state:   cafe.New(id),
 		ring:    newRing(srv.cfg.ResumeWindow),
@@ -194,22 +195,22 @@ func (r *runner) attach(ctx context.Context, s subscriber, epoch, seq uint64) er
 
 // report builds the café's report on the runner's goroutine, where the
 // state may be read.
-func (r *runner) report(ctx context.Context) (cafe.Report, error) {
-	ch := make(chan cafe.Report, 1)
+func (r *runner) report(ctx context.Context) (report.Report, error) {
+	ch := make(chan report.Report, 1)
 	select {
 	case r.reportC <- ch:
 	case <-r.done:
-		return cafe.Report{}, errRunnerStopped
+		return report.Report{}, errRunnerStopped
 	case <-ctx.Done():
-		return cafe.Report{}, ctx.Err()
+		return report.Report{}, ctx.Err()
 	}
 	select {
 	case rep := <-ch:
 		return rep, nil
 	case <-r.done:
-		return cafe.Report{}, errRunnerStopped
+		return report.Report{}, errRunnerStopped
 	case <-ctx.Done():
-		return cafe.Report{}, ctx.Err()
+		return report.Report{}, ctx.Err()
 	}
 }
 
@@ -240,7 +241,7 @@ func (r *runner) run(ctx context.Context) {
 		case s := <-r.detachC:
 			delete(r.subs, s)
 		case ch := <-r.reportC:
-			ch <- cafe.BuildReport(r.state)
+			ch <- report.Build(r.state)
 		case <-r.timerC:
 			r.armedFor = time.Time{}
 			timeUp := &request{cmd: cafe.Command{Type: protocol.CmdTimeUp, Actor: cafe.System}, done: r.logTimerFailure}
