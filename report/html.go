@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"html/template"
 	"io"
+	"time"
 )
 
 //go:embed report.html.tmpl
@@ -22,7 +23,8 @@ var reportHTML = template.Must(template.New("report").Funcs(template.FuncMap{
 	"counts": counts,
 	"inc":    func(i int) int { return i + 1 },
 	"groups": sortedGroups,
-	"utc":    utc,
+	"iso":    func(ms int64) string { return time.UnixMilli(ms).UTC().Format(time.RFC3339) },
+	"clock":  func(ms int64) string { return time.UnixMilli(ms).UTC().Format("15:04") },
 	"css":    func() template.CSS { return template.CSS(CSS) },
 }).Parse(htmlTemplate))
 
