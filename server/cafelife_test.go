@@ -15,6 +15,7 @@ import (
 	"github.com/worldcafe/worldcafe/cafe"
 	"github.com/worldcafe/worldcafe/client"
 	"github.com/worldcafe/worldcafe/protocol"
+	"github.com/worldcafe/worldcafe/report"
 	"github.com/worldcafe/worldcafe/server"
 	"github.com/worldcafe/worldcafe/store"
 	"github.com/worldcafe/worldcafe/store/bolt"
@@ -84,7 +85,7 @@ func TestACommandWhoseEventTheCafeRefusesIsRefusedWholeAndNeitherLogNorStateKeep
 	if err != nil {
 		t.Fatal(err)
 	}
-	if live, logged := liveReport(t, ts, c.Cafe), reportJSON(t, cafe.BuildReport(st)); live != logged {
+	if live, logged := liveReport(t, ts, c.Cafe), reportJSON(t, report.Build(st)); live != logged {
 		t.Errorf("the live café and its log disagree:\nlive %s\nlog  %s", live, logged)
 	}
 	// Other devices saw every accepted event, gapless, and none refused.
@@ -326,7 +327,7 @@ func liveReport(tb testing.TB, ts *testServer, cafeID string) string {
 	return reportJSON(tb, rep)
 }
 
-func reportJSON(tb testing.TB, rep cafe.Report) string {
+func reportJSON(tb testing.TB, rep report.Report) string {
 	tb.Helper()
 	b, err := json.Marshal(rep)
 	if err != nil {

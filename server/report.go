@@ -9,15 +9,15 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/worldcafe/worldcafe/cafe"
 	"github.com/worldcafe/worldcafe/protocol"
+	"github.com/worldcafe/worldcafe/report"
 	"github.com/worldcafe/worldcafe/store"
 )
 
 // reportCSP allows the HTML report's one inline style block by its hash and
 // nothing else.
 var reportCSP = func() string {
-	sum := sha256.Sum256([]byte(cafe.ReportCSS))
+	sum := sha256.Sum256([]byte(report.CSS))
 	return "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'; base-uri 'none'; frame-ancestors 'none'"
 }()
 
@@ -34,8 +34,8 @@ func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) {
 	if format == "" {
 		format = "html"
 	}
-	if !slices.Contains(cafe.ReportFormats, format) {
-		writeError(w, protocol.Errorf(protocol.CodeInvalid, "format must be one of %s", strings.Join(cafe.ReportFormats, ", ")))
+	if !slices.Contains(report.Formats, format) {
+		writeError(w, protocol.Errorf(protocol.CodeInvalid, "format must be one of %s", strings.Join(report.Formats, ", ")))
 		return
 	}
 	id := r.PathValue("cafe")
@@ -60,13 +60,13 @@ func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := cafe.WriteReport(&buf, rep, format); err != nil {
+	if err := report.Write(&buf, rep, format); err != nil {
 		s.logInternal(err)
 		writeError(w, err)
 		return
 	}
 	h := w.Header()
-	h.Set("Content-Type", cafe.ReportContentType[format])
+	h.Set("Content-Type", report.ContentType[format])
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", reportCSP)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/worldcafe/worldcafe/cafe"
 	"github.com/worldcafe/worldcafe/protocol"
+	"github.com/worldcafe/worldcafe/report"
 	"github.com/worldcafe/worldcafe/store"
 )
 
@@ -26,7 +27,7 @@ type runner struct {
 	inbox   chan *request
 	attachC chan *attachReq
 	detachC chan subscriber
-	reportC chan chan cafe.Report
+	reportC chan chan report.Report
 	done    chan struct{} // closed when run returns
 	cancel  context.CancelFunc
 
@@ -87,7 +88,7 @@ func newRunner(srv *Server, id string) *runner {
 		inbox:   make(chan *request, srv.cfg.InboxSize),
 		attachC: make(chan *attachReq),
 		detachC: make(chan subscriber, 64),
-		reportC: make(chan chan cafe.Report),
+		reportC: make(chan chan report.Report),
 		done:    make(chan struct{}),
 		state:   cafe.New(id),
 		ring:    newRing(srv.cfg.ResumeWindow),
@@ -216,34 +217,34 @@ func (r *runner) attach(ctx context.Context, s subscriber, epoch, seq uint64) er
 
 // report builds the café's report on the runner's goroutine, where the
 // state may be read.
-func (r *runner) report(ctx context.Context) (cafe.Report, error) {
+func (r *runner) report(ctx context.Context) (report.Report, error) {
 	for {
 		rep, err := r.askReport(ctx)
 		if !errors.Is(err, errUnloaded) {
 			return rep, err
 		}
 		if r, err = r.srv.runner(ctx, r.id); err != nil {
-			return cafe.Report{}, err
+			return report.Report{}, err
 		}
 	}
 }
 
-func (r *runner) askReport(ctx context.Context) (cafe.Report, error) {
-	ch := make(chan cafe.Report, 1)
+func (r *runner) askReport(ctx context.Context) (report.Report, error) {
+	ch := make(chan report.Report, 1)
 	select {
 	case r.reportC <- ch:
 	case <-r.done:
-		return cafe.Report{}, r.stoppedErr()
+		return report.Report{}, r.stoppedErr()
 	case <-ctx.Done():
-		return cafe.Report{}, ctx.Err()
+		return report.Report{}, ctx.Err()
 	}
 	select {
 	case rep := <-ch:
 		return rep, nil
 	case <-r.done:
-		return cafe.Report{}, r.stoppedErr()
+		return report.Report{}, r.stoppedErr()
 	case <-ctx.Done():
-		return cafe.Report{}, ctx.Err()
+		return report.Report{}, ctx.Err()
 	}
 }
 
@@ -275,7 +276,7 @@ func (r *runner) run(ctx context.Context) {
 		case s := <-r.detachC:
 			delete(r.subs, s)
 		case ch := <-r.reportC:
-			ch <- cafe.BuildReport(r.state)
+			ch <- report.Build(r.state)
 		case <-r.timerC:
 			r.armedFor = time.Time{}
 			timeUp := &request{cmd: cafe.Command{Type: protocol.CmdTimeUp, Actor: cafe.System}, done: r.logTimerFailure}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/worldcafe/worldcafe/cafe"
 	"github.com/worldcafe/worldcafe/protocol"
+	"github.com/worldcafe/worldcafe/report"
 	"github.com/worldcafe/worldcafe/store"
 	"github.com/worldcafe/worldcafe/store/bolt"
 )
@@ -86,7 +87,7 @@ func TestDemoCreatesTheConsultationAsAClosedCafe(t *testing.T) {
 	dir := t.TempDir()
 	l := mustDemo(t, dir, true)
 
-	var r cafe.Report
+	var r report.Report
 	if err := json.Unmarshal(mustExport(t, dir, l.ID, "json"), &r); err != nil {
 		t.Fatal(err)
 	}

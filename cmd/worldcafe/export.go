@@ -11,7 +11,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/worldcafe/worldcafe/cafe"
+	"github.com/worldcafe/worldcafe/report"
 	"github.com/worldcafe/worldcafe/store"
 	"github.com/worldcafe/worldcafe/store/bolt"
 )
@@ -35,8 +35,8 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *id == "" {
 		return fmt.Errorf("%w: -cafe is required", errUsage)
 	}
-	if !slices.Contains(cafe.ReportFormats, *format) {
-		return fmt.Errorf("%w: -format must be one of %s", errUsage, strings.Join(cafe.ReportFormats, ", "))
+	if !slices.Contains(report.Formats, *format) {
+		return fmt.Errorf("%w: -format must be one of %s", errUsage, strings.Join(report.Formats, ", "))
 	}
 	path := filepath.Join(*data, "worldcafe.db")
 	if _, err := os.Stat(path); err != nil {
@@ -63,5 +63,5 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		defer f.Close()
 		w = f
 	}
-	return cafe.WriteReport(w, cafe.BuildReport(state), *format)
+	return report.Write(w, report.Build(state), *format)
 }

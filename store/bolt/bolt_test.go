@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -253,10 +254,13 @@ func TestCloseAnswersWaitingAppendsWithClosed(t *testing.T) {
 	if err := <-waiting; !errors.Is(err, store.ErrClosed) {
 		t.Errorf("waiting Append = %v, want ErrClosed", err)
 	}
+	// Close is seen waiting for the committer, so it has not returned and
+	// cannot until the held commit ends.
+	waitUntilBlocked(t, 1, "bolt.(*Store).Close(", "chan receive")
 	select {
 	case err := <-closed:
 		t.Fatalf("Close returned (%v) while a commit was still running", err)
-	case <-time.After(20 * time.Millisecond):
+	default:
 	}
 	release()
 	if err := <-closed; err != nil {
@@ -273,17 +277,16 @@ func TestWaitingAppendsShareOneCommit(t *testing.T) {
 	for i := range appends {
 		wg.Go(func() { storetest.MustAppend(t, s, cafeName(i), storetest.Notes(1, 1)) })
 	}
-	// Give the appends time to queue behind the held commit; if one is
-	// late it only costs a commit, which the bound below allows for.
-	time.Sleep(100 * time.Millisecond)
+	// Every append is seen waiting to hand its request to the busy
+	// committer, so all of them are there when it looks for the next batch.
+	waitUntilBlocked(t, appends, "bolt.(*Store).write(", "select")
 	release()
 	wg.Wait()
-	// One commit is the held one; without group commit the appends would
-	// add one each.
-	if n := s.commits.Load() - commits; n >= appends {
-		t.Errorf("%d appends took %d commits, want them to share", appends, n)
-	} else {
-		t.Logf("%d appends took %d commits (one of them the held one)", appends, n)
+	// One commit is the held one; every append was waiting when it ended,
+	// so the next commit takes them all. Without group commit the appends
+	// would add one each.
+	if n := s.commits.Load() - commits; n != 2 {
+		t.Errorf("%d waiting appends took %d commits, want 2: the held one and one for them all", appends, n)
 	}
 }
 
@@ -295,6 +298,11 @@ func TestCloseDuringTrafficKeepsEveryAcknowledgedAppend(t *testing.T) {
 	s := mustOpen(t, path, Config{})
 	const writers = 16
 	acked := make([]uint64, writers)
+	// underLoad is closed once the writers have had appends acknowledged:
+	// Close must come in the middle of traffic, not before it starts.
+	var ackCount atomic.Int64
+	underLoad := make(chan struct{})
+	var loaded sync.Once
 	var wg sync.WaitGroup
 	for w := range writers {
 		wg.Go(func() {
@@ -309,10 +317,17 @@ func TestCloseDuringTrafficKeepsEveryAcknowledgedAppend(t *testing.T) {
 					return
 				}
 				acked[w] = seq
+				if ackCount.Add(1) == 4*writers {
+					loaded.Do(func() { close(underLoad) })
+				}
 			}
 		})
 	}
-	time.Sleep(100 * time.Millisecond)
+	select {
+	case <-underLoad:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("only %d appends acknowledged in 30 s", ackCount.Load())
+	}
 	if err := s.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
@@ -331,6 +346,41 @@ func TestCloseDuringTrafficKeepsEveryAcknowledgedAppend(t *testing.T) {
 			t.Errorf("%s: log ends at %d, last acknowledged %d", cafeName(w), rec.LastSeq, acked[w])
 		}
 		storetest.SameEvents(t, rec.Tail, storetest.Notes(1, acked[w]))
+	}
+}
+
+// waitUntilBlocked waits until n goroutines are blocked in state (as the
+// runtime names it: "select", "chan receive") inside the function whose
+// frame starts with fn. A goroutine parked inside the store is the marker
+// that it got as far as the test needs, without guessing a duration.
+func waitUntilBlocked(t *testing.T, n int, fn, state string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	buf := make([]byte, 1<<20)
+	for {
+		for {
+			m := runtime.Stack(buf, true)
+			if m < len(buf) {
+				buf = buf[:m]
+				break
+			}
+			buf = make([]byte, 2*len(buf))
+		}
+		got := 0
+		for _, g := range strings.Split(string(buf), "\n\n") {
+			header, frames, _ := strings.Cut(g, "\n")
+			if (strings.Contains(header, "["+state+"]") || strings.Contains(header, "["+state+",")) && strings.Contains(frames, fn) {
+				got++
+			}
+		}
+		if got >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d goroutines blocked (%s) in %s after 30 s, want %d", got, state, fn, n)
+		}
+		time.Sleep(time.Millisecond) // poll interval, not a barrier: the loop checks the condition
+		buf = buf[:cap(buf)]
 	}
 }
 

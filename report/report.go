@@ -1,9 +1,19 @@
-package cafe
+// Package report renders the harvest of a café: what was said in each
+// conversation, grouped by theme, with its dots and votes, as Markdown, CSV,
+// JSON or a printable HTML page. It reads a café's state and never changes
+// it; it knows nothing of HTTP or of stores, so the server and the export
+// command write the same report.
+//
+// Everything a person typed reaches a reader's spreadsheet or browser here:
+// each format escapes it for its own reader (Markdown escapes, HTML
+// templates, CSV formula neutralising).
+package report
 
 import (
 	"cmp"
 	"slices"
 
+	"github.com/worldcafe/worldcafe/cafe"
 	"github.com/worldcafe/worldcafe/protocol"
 )
 
@@ -21,31 +31,31 @@ type Report struct {
 	NotesPerGroup        map[string]int `json:"notes_per_group"`
 	NotesPerTable        map[int]int    `json:"notes_per_table"`
 	Conversations        []Conversation `json:"conversations"`
-	Votes                []ReportVote   `json:"votes"`
-	TopIdeas             []ReportNote   `json:"top_ideas"`
-	Notes                []ReportNote   `json:"notes"`
+	Votes                []Vote         `json:"votes"`
+	TopIdeas             []Note         `json:"top_ideas"`
+	Notes                []Note         `json:"notes"`
 }
 
 // Conversation is one question with its notes, by theme.
 type Conversation struct {
-	Question int           `json:"question"` // 0-based
-	Text     string        `json:"text"`
-	Count    int           `json:"count"`
-	PerTable map[int]int   `json:"per_table"`
-	Themes   []ReportTheme `json:"themes"`
-	Unthemed []ReportNote  `json:"unthemed"`
+	Question int         `json:"question"` // 0-based
+	Text     string      `json:"text"`
+	Count    int         `json:"count"`
+	PerTable map[int]int `json:"per_table"`
+	Themes   []Theme     `json:"themes"`
+	Unthemed []Note      `json:"unthemed"`
 }
 
-// ReportTheme is a theme with its notes and the dots it got.
-type ReportTheme struct {
-	ID    string       `json:"id"`
-	Name  string       `json:"name"`
-	Dots  int          `json:"dots"`
-	Notes []ReportNote `json:"notes"`
+// Theme is a theme with its notes and the dots it got.
+type Theme struct {
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Dots  int    `json:"dots"`
+	Notes []Note `json:"notes"`
 }
 
-// ReportNote is a note as the report lists it.
-type ReportNote struct {
+// Note is a note as the report lists it.
+type Note struct {
 	ID       string `json:"id"`
 	Question int    `json:"question"`
 	Round    int    `json:"round"`
@@ -58,19 +68,19 @@ type ReportNote struct {
 	Dots     int    `json:"dots"`
 }
 
-// ReportVote is a dot vote and what got dots, most first.
-type ReportVote struct {
-	ID       string       `json:"id"`
-	Question int          `json:"question"` // -1: all conversations
-	On       string       `json:"on"`
-	Dots     int          `json:"dots_per_person"`
-	Voters   int          `json:"voters"`
-	Closed   bool         `json:"closed"`
-	Results  []ReportItem `json:"results"`
+// Vote is a dot vote and what got dots, most first.
+type Vote struct {
+	ID       string `json:"id"`
+	Question int    `json:"question"` // -1: all conversations
+	On       string `json:"on"`
+	Dots     int    `json:"dots_per_person"`
+	Voters   int    `json:"voters"`
+	Closed   bool   `json:"closed"`
+	Results  []Item `json:"results"`
 }
 
-// ReportItem is a note or theme with its dots in one vote.
-type ReportItem struct {
+// Item is a note or theme with its dots in one vote.
+type Item struct {
 	ID    string `json:"id"`
 	Label string `json:"label"`
 	Dots  int    `json:"dots"`
@@ -79,18 +89,19 @@ type ReportItem struct {
 // Unstated is the group of participants who did not say theirs.
 const Unstated = "unstated"
 
-// BuildReport makes the report of s. It is deterministic: the same state
-// gives the same report.
-func BuildReport(s *State) Report {
+// Build makes the report of s. It is deterministic: the same state gives
+// the same report. It only reads s, so the caller must hold it still (the
+// server builds reports on the café's own goroutine).
+func Build(s *cafe.State) Report {
 	r := Report{
 		Cafe: s.ID, Title: s.Title, Phase: s.Phase,
 		Participants:         len(s.Participants),
 		ParticipantsPerGroup: map[string]int{},
 		NotesPerGroup:        map[string]int{},
 		NotesPerTable:        map[int]int{},
-		Votes:                []ReportVote{},
-		TopIdeas:             []ReportNote{},
-		Notes:                []ReportNote{},
+		Votes:                []Vote{},
+		TopIdeas:             []Note{},
+		Notes:                []Note{},
 	}
 	for _, p := range s.Participants {
 		r.ParticipantsPerGroup[cmp.Or(p.Group, Unstated)]++
@@ -100,7 +111,7 @@ func BuildReport(s *State) Report {
 	noteDots, themeDots := map[string]int{}, map[string]int{}
 	for _, v := range s.VoteList() {
 		tally := v.Tally()
-		rv := ReportVote{ID: v.VoteID, Question: v.Question, On: v.On, Dots: v.Dots, Voters: v.voters(), Closed: v.Closed, Results: []ReportItem{}}
+		rv := Vote{ID: v.VoteID, Question: v.Question, On: v.On, Dots: v.Dots, Voters: voters(v), Closed: v.Closed, Results: []Item{}}
 		for item, n := range tally {
 			label := item
 			if v.On == protocol.VoteOnThemes {
@@ -114,16 +125,16 @@ func BuildReport(s *State) Report {
 					label = note.Text
 				}
 			}
-			rv.Results = append(rv.Results, ReportItem{ID: item, Label: label, Dots: n})
+			rv.Results = append(rv.Results, Item{ID: item, Label: label, Dots: n})
 		}
-		slices.SortFunc(rv.Results, func(a, b ReportItem) int {
+		slices.SortFunc(rv.Results, func(a, b Item) int {
 			return cmp.Or(cmp.Compare(b.Dots, a.Dots), cmp.Compare(a.ID, b.ID))
 		})
 		r.Votes = append(r.Votes, rv)
 	}
 
 	for i, q := range s.Questions {
-		r.Conversations = append(r.Conversations, Conversation{Question: i, Text: q, PerTable: map[int]int{}, Themes: []ReportTheme{}, Unthemed: []ReportNote{}})
+		r.Conversations = append(r.Conversations, Conversation{Question: i, Text: q, PerTable: map[int]int{}, Themes: []Theme{}, Unthemed: []Note{}})
 	}
 	themeAt := map[string]int{} // theme id → index in its conversation's Themes
 	for _, t := range s.ThemeList() {
@@ -132,13 +143,13 @@ func BuildReport(s *State) Report {
 		}
 		c := &r.Conversations[t.Question]
 		themeAt[t.ID] = len(c.Themes)
-		c.Themes = append(c.Themes, ReportTheme{ID: t.ID, Name: t.Name, Dots: themeDots[t.ID], Notes: []ReportNote{}})
+		c.Themes = append(c.Themes, Theme{ID: t.ID, Name: t.Name, Dots: themeDots[t.ID], Notes: []Note{}})
 	}
 	for _, n := range s.LiveNotes() {
 		if n.Hidden {
 			continue
 		}
-		rn := ReportNote{ID: n.ID, Question: n.Question, Round: n.Round, Table: n.Table, Text: n.Text, At: n.At, Dots: noteDots[n.ID]}
+		rn := Note{ID: n.ID, Question: n.Question, Round: n.Round, Table: n.Table, Text: n.Text, At: n.At, Dots: noteDots[n.ID]}
 		if p, ok := s.Participants[n.Author]; ok {
 			if !p.Anonymous {
 				rn.Author = p.Name
@@ -169,9 +180,24 @@ func BuildReport(s *State) Report {
 			r.TopIdeas = append(r.TopIdeas, n)
 		}
 	}
-	slices.SortStableFunc(r.TopIdeas, func(a, b ReportNote) int { return cmp.Compare(b.Dots, a.Dots) })
+	slices.SortStableFunc(r.TopIdeas, func(a, b Note) int { return cmp.Compare(b.Dots, a.Dots) })
 	if len(r.TopIdeas) > 10 {
 		r.TopIdeas = r.TopIdeas[:10]
 	}
 	return r
+}
+
+// voters counts the ballots that hold at least one dot: a voter who took
+// every dot back did not vote.
+func voters(v *cafe.Vote) int {
+	n := 0
+	for _, b := range v.Ballots {
+		for _, d := range b {
+			if d > 0 {
+				n++
+				break
+			}
+		}
+	}
+	return n
 }

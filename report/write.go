@@ -1,0 +1,84 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/worldcafe/worldcafe/protocol"
+)
+
+// Formats are the formats a report is written in.
+var Formats = []string{"md", "csv", "json", "html"}
+
+// ContentType is the MIME type of each format.
+var ContentType = map[string]string{
+	"md":   "text/markdown; charset=utf-8",
+	"csv":  "text/csv; charset=utf-8",
+	"json": "application/json; charset=utf-8",
+	"html": "text/html; charset=utf-8",
+}
+
+// Write writes r in format (one of Formats).
+func Write(w io.Writer, r Report, format string) error {
+	switch format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
+	case "csv":
+		return writeCSV(w, r)
+	case "md":
+		return writeMarkdown(w, r)
+	case "html":
+		return writeHTML(w, r)
+	}
+	return fmt.Errorf("unknown report format %q (have %s)", format, strings.Join(Formats, ", "))
+}
+
+func groupLabel(g string) string {
+	if l, ok := protocol.GroupLabels[g]; ok {
+		return l
+	}
+	if g == "" {
+		return protocol.GroupLabels[Unstated]
+	}
+	return g
+}
+
+func utc(ms int64) string { return time.UnixMilli(ms).UTC().Format("2006-01-02 15:04:05Z") }
+
+// counts is the number of ideas of each conversation, "44 / 38 / 23".
+func counts(r Report) string {
+	parts := make([]string, len(r.Conversations))
+	for i, c := range r.Conversations {
+		parts[i] = strconv.Itoa(c.Count)
+	}
+	return strings.Join(parts, " / ")
+}
+
+// sortedGroups is the groups of m, largest first, then by name.
+func sortedGroups(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b string) int {
+		if m[a] != m[b] {
+			return m[b] - m[a]
+		}
+		return strings.Compare(a, b)
+	})
+	return keys
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}
