@@ -65,7 +65,7 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.StringVar(&m.LogFormat, "log-format", envOr("WORLDCAFE_LOG_FORMAT", "text"), "text or json (WORLDCAFE_LOG_FORMAT)")
 	fs.Float64Var(&m.MessageRate, "message-rate", envFloat("WORLDCAFE_MESSAGE_RATE", 0), "frames per second one connection may send; 0 = default (10), -1 = no limit")
 	fs.Float64Var(&m.IPRequestRate, "ip-request-rate", envFloat("WORLDCAFE_IP_REQUEST_RATE", 0), "API requests per second per address; 0 = default (5), -1 = no limit")
-	fs.IntVar(&m.IPMaxConns, "ip-max-conns", int(envFloat("WORLDCAFE_IP_MAX_CONNS", 0)), "open connections per address; 0 = default (1000), -1 = no limit")
+	fs.IntVar(&m.IPMaxConns, "ip-max-conns", int(envFloat("WORLDCAFE_IP_MAX_CONNS", 0)), "open connections per address, WebSocket and HTTP each; 0 = default (1000), -1 = no limit")
 	fs.StringVar(&m.AdminToken, "admin-token", envOr("WORLDCAFE_ADMIN_TOKEN", ""), "key that lets a device other than this machine create cafés (WORLDCAFE_ADMIN_TOKEN; default: made on first start and kept in <data>/admin-token)")
 	fs.StringVar(&m.PprofAddr, "pprof", "", "serve net/http/pprof on this address, e.g. 127.0.0.1:6060 (off by default)")
 	hideFlags(fs, "pprof")
@@ -134,7 +134,8 @@ func (m *Main) Run(ctx context.Context) error {
 		Store: m.store, Logger: log, PublicURL: m.PublicURL, AllowedOrigins: m.AllowedOrigins,
 		AdminToken:  m.AdminToken,
 		Static:      web.Handler(),
-		MessageRate: m.MessageRate, IPRequestRate: m.IPRequestRate, IPMaxConns: m.IPMaxConns,
+		MessageRate: m.MessageRate, IPRequestRate: m.IPRequestRate,
+		IPMaxConns: m.IPMaxConns, IPMaxHTTPConns: m.IPMaxConns,
 	})
 	if err != nil {
 		m.store.Close()
