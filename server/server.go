@@ -79,6 +79,34 @@ type Config struct {
 	// Default 1,000 (a room behind one NAT). Negative: no limit.
 	IPMaxConns int
 
+	// AdminToken is the key that lets a device that is not this machine
+	// create cafés (sent as "Authorization: Bearer KEY"). Default: none, so
+	// only loopback may create cafés.
+	AdminToken string
+	// CafesPerHour is how many cafés one address may create in an hour
+	// (a bucket of that size that refills over the hour), admin key or not.
+	// Default 20. Negative: no limit.
+	CafesPerHour int
+	// JoinRate and JoinBurst throttle joins per address and café (per
+	// second, and in a burst), on top of the request budget. Default 1/s,
+	// burst 30 (a table behind one NAT arriving at once). Negative: no limit.
+	// A negative IPRequestRate also lifts this throttle and the café quota
+	// (load tests from one machine).
+	JoinRate  float64
+	JoinBurst int
+
+	// ReadHeaderTimeout bounds reading a request's headers, ReadTimeout
+	// the whole request with its body, IdleTimeout a kept-alive connection
+	// between requests. WebSockets are not subject to them once upgraded.
+	// Defaults 5 s, 15 s, 60 s.
+	ReadHeaderTimeout time.Duration
+	ReadTimeout       time.Duration
+	IdleTimeout       time.Duration
+	// IPMaxHTTPConns caps open TCP connections per client address on the
+	// listener Listen returns (HTTP and WebSocket alike); one over the cap
+	// is closed at once. Default 1,000. Negative: no limit.
+	IPMaxHTTPConns int
+
 	// Now is the clock; default time.Now. Tests inject their own.
 	Now func() time.Time
 }
@@ -100,6 +128,29 @@ func (c *Config) setDefaults() {
 	def(&c.MessageBurst, 30)
 	def(&c.IPRequestBurst, 60)
 	def(&c.IPMaxConns, 1000)
+	def(&c.IPMaxHTTPConns, 1000)
+	def(&c.JoinBurst, 30)
+	if c.IPRequestRate < 0 {
+		if c.CafesPerHour == 0 {
+			c.CafesPerHour = -1
+		}
+		if c.JoinRate == 0 {
+			c.JoinRate = -1
+		}
+	}
+	def(&c.CafesPerHour, 20)
+	if c.JoinRate == 0 {
+		c.JoinRate = 1
+	}
+	if c.ReadHeaderTimeout == 0 {
+		c.ReadHeaderTimeout = 5 * time.Second
+	}
+	if c.ReadTimeout == 0 {
+		c.ReadTimeout = 15 * time.Second
+	}
+	if c.IdleTimeout == 0 {
+		c.IdleTimeout = 60 * time.Second
+	}
 	if c.WriteTimeout == 0 {
 		c.WriteTimeout = 10 * time.Second
 	}
@@ -142,6 +193,7 @@ type Server struct {
 	store   store.Store
 	metrics *Metrics
 	ipl     *ipLimits
+	edge    httpEdge // the HTTP API's own budgets and caches (api.go)
 	mux     *http.ServeMux
 
 	ctx    context.Context // lifetime of runners

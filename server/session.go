@@ -2,8 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -402,11 +400,4 @@ func (s *session) write(frames []frame, watchdog *time.Timer) bool {
 	}
 	s.srv.metrics.FramesSent.Add(uint64(len(frames)))
 	return true
-}
-
-// hashToken is the key a token is stored under: the store never holds a
-// usable token.
-func hashToken(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
 }

@@ -1,13 +1,9 @@
 package server
 
 import (
-	"errors"
-	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/worldcafe/worldcafe/protocol"
-	"github.com/worldcafe/worldcafe/store"
 )
 
 // WallLink is the answer to POST /api/cafes/{cafe}/wall.
@@ -20,21 +16,15 @@ type WallLink struct {
 // are stored only as hashes, so a tablet that did not create the café (or
 // lost its storage) gets a fresh link rather than the old one.
 func (s *Server) handleWallLink(w http.ResponseWriter, r *http.Request) {
-	token := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
 	id := r.PathValue("cafe")
-	g, err := s.store.Grant(r.Context(), hashToken(token))
-	if errors.Is(err, store.ErrNotFound) || (err == nil && (g.Cafe != id || g.Role != protocol.RoleFacilitator)) {
-		writeError(w, protocol.Errorf(protocol.CodeUnauthorized, "only this café's facilitator can open a wall"))
-		return
-	}
-	if err != nil {
+	refused := protocol.Errorf(protocol.CodeUnauthorized, "only this café's facilitator can open a wall")
+	if err := s.checkFacilitator(r.Context(), bearerToken(r), id, refused); err != nil {
 		s.logInternal(err)
 		writeError(w, err)
 		return
 	}
-	wall := newToken()
-	if err := s.store.PutGrant(r.Context(), hashToken(wall), store.Grant{Cafe: id, Role: protocol.RoleWall}); err != nil {
-		err = fmt.Errorf("storing wall grant: %w", err)
+	wall, err := MintGrant(r.Context(), s.store, id, protocol.RoleWall, "")
+	if err != nil {
 		s.logInternal(err)
 		writeError(w, err)
 		return

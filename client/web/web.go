@@ -6,9 +6,15 @@
 package web
 
 import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
 	"embed"
+	"encoding/base64"
 	"io/fs"
+	"mime"
 	"net/http"
+	"path"
 	"strings"
 )
 
@@ -24,37 +30,120 @@ var pages = map[string]string{
 	"/wall":       "static/wall.html",
 }
 
-// Handler serves the pages and assets with security headers.
+// asset is one embedded file, ready to send: its bytes, a gzip copy when
+// that is smaller, and an ETag over the content.
+type asset struct {
+	body, gz    []byte
+	contentType string
+	etag        string
+}
+
+// Handler serves the pages and assets with security headers. Every file is
+// read, hashed and compressed once, here. The URLs carry no version, so
+// browsers must revalidate (Cache-Control: no-cache): a repeat visit costs
+// a 304 per file, and a new binary is picked up at once.
 func Handler() http.Handler {
-	static, err := fs.Sub(files, "static")
+	assets := map[string]*asset{} // by URL path
+	err := fs.WalkDir(files, "static", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := files.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		assets["/"+name] = newAsset(name, b)
+		return nil
+	})
 	if err != nil {
-		panic(err) // the embed directive guarantees the directory
+		panic(err) // the embed directive guarantees the files
 	}
-	assets := http.StripPrefix("/static/", http.FileServerFS(static))
+	for p, name := range pages {
+		assets[p] = assets["/"+name]
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		setSecurityHeaders(w, r)
-		path := r.URL.Path
-		if strings.HasPrefix(path, "/join/") { // /join/CODE from the QR code
-			path = "/join"
-		}
-		if page, ok := pages[path]; ok {
-			b, err := files.ReadFile(page)
-			if err != nil {
-				http.Error(w, "page missing", http.StatusInternalServerError)
-				return
-			}
-			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			w.Header().Set("Cache-Control", "no-cache")
-			w.Write(b)
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
-		if strings.HasPrefix(path, "/static/") {
-			w.Header().Set("Cache-Control", "no-cache")
-			assets.ServeHTTP(w, r)
+		p := r.URL.Path
+		if strings.HasPrefix(p, "/join/") { // /join/CODE from the QR code
+			p = "/join"
+		}
+		// Only files are served: no directory listings, and a path that is
+		// not clean, valid text (an overlong UTF-8 sequence, say) is simply
+		// not there.
+		a, ok := assets[p]
+		if !ok || path.Clean(p) != p {
+			http.NotFound(w, r)
 			return
 		}
-		http.NotFound(w, r)
+		a.serve(w, r)
 	})
+}
+
+func newAsset(name string, b []byte) *asset {
+	sum := sha256.Sum256(b)
+	a := &asset{
+		body:        b,
+		contentType: mime.TypeByExtension(path.Ext(name)),
+		etag:        `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`,
+	}
+	if a.contentType == "" {
+		a.contentType = "application/octet-stream"
+	}
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	zw.Write(b)
+	zw.Close()
+	if buf.Len() < len(b) {
+		a.gz = buf.Bytes()
+	}
+	return a
+}
+
+func (a *asset) serve(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Type", a.contentType)
+	h.Set("Cache-Control", "no-cache")
+	h.Set("ETag", a.etag)
+	h.Set("Vary", "Accept-Encoding")
+	if etagMatches(r.Header.Get("If-None-Match"), a.etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	body := a.body
+	if a.gz != nil && acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		h.Set("Content-Encoding", "gzip")
+		body = a.gz
+	}
+	if r.Method == http.MethodHead {
+		return
+	}
+	w.Write(body)
+}
+
+// etagMatches reads If-None-Match: a list of tags, weak or strong, or *.
+func etagMatches(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == etag || t == "*" {
+			return true
+		}
+	}
+	return false
+}
+
+func acceptsGzip(header string) bool {
+	for _, part := range strings.Split(header, ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(coding), "gzip") {
+			return strings.ReplaceAll(strings.TrimSpace(params), " ", "") != "q=0"
+		}
+	}
+	return false
 }
 
 // setSecurityHeaders sets a CSP that allows only this server's own scripts,

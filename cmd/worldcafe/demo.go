@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -21,6 +19,7 @@ import (
 
 	"github.com/worldcafe/worldcafe/cafe"
 	"github.com/worldcafe/worldcafe/protocol"
+	"github.com/worldcafe/worldcafe/server"
 	"github.com/worldcafe/worldcafe/store"
 	"github.com/worldcafe/worldcafe/store/bolt"
 )
@@ -117,11 +116,11 @@ func demo(ctx context.Context, st store.Store, id, data, base string, stdout io.
 	default:
 		created = false
 	}
-	facilitator, err := demoGrant(ctx, st, id, protocol.RoleFacilitator)
+	facilitator, err := server.MintGrant(ctx, st, id, protocol.RoleFacilitator, "")
 	if err != nil {
 		return err
 	}
-	wall, err := demoGrant(ctx, st, id, protocol.RoleWall)
+	wall, err := server.MintGrant(ctx, st, id, protocol.RoleWall, "")
 	if err != nil {
 		return err
 	}
@@ -140,39 +139,6 @@ func demo(ctx context.Context, st store.Store, id, data, base string, stdout io.
 Start the server with: %s
 `, base, id, facilitator, base, id, wall, data, id, serve)
 	return nil
-}
-
-// demoGrant mints a token for role in café id and stores its grant under the
-// token's hash, as the server does when it creates a café.
-func demoGrant(ctx context.Context, st store.Store, id string, role protocol.Role) (string, error) {
-	b := make([]byte, 32)
-	rand.Read(b)
-	token := base64.RawURLEncoding.EncodeToString(b)
-	sum := sha256.Sum256([]byte(token))
-	if err := st.PutGrant(ctx, hex.EncodeToString(sum[:]), store.Grant{Cafe: id, Role: role}); err != nil {
-		return "", fmt.Errorf("storing the %s grant: %w", role, err)
-	}
-	return token, nil
-}
-
-// demoJoinCode reserves a join code for the café (nobody can join a closed
-// café, but every café has one, and the wall shows it).
-func demoJoinCode(ctx context.Context, st store.Store, id string) (string, error) {
-	const alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789" // as the server's: no 0/O, 1/I/L
-	for try := 0; ; try++ {
-		b := make([]byte, 6)
-		rand.Read(b)
-		for i := range b {
-			b[i] = alphabet[int(b[i])%len(alphabet)]
-		}
-		err := st.ReserveCode(ctx, string(b), id)
-		if err == nil {
-			return string(b), nil
-		}
-		if !errors.Is(err, store.ErrConflict) || try == 10 {
-			return "", fmt.Errorf("reserving a join code: %w", err)
-		}
-	}
 }
 
 // demoBuilder plays the script: each step is a command decided on the
@@ -203,7 +169,7 @@ var demoFacilitator = cafe.Actor{Role: protocol.RoleFacilitator}
 
 // buildDemo writes the whole café to st.
 func buildDemo(ctx context.Context, st store.Store, id string) error {
-	code, err := demoJoinCode(ctx, st, id)
+	code, err := server.ReserveJoinCode(ctx, st, id)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
@@ -34,6 +36,9 @@ type Main struct {
 	MessageRate    float64
 	IPRequestRate  float64
 	IPMaxConns     int
+	// AdminToken lets devices other than this machine create cafés; when
+	// empty, Run makes one and keeps it in the data directory.
+	AdminToken string
 	// PprofAddr, when set, serves net/http/pprof on a listener of its own
 	// (a hidden flag for profiling; never on the public address).
 	PprofAddr string
@@ -60,7 +65,8 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.StringVar(&m.LogFormat, "log-format", envOr("WORLDCAFE_LOG_FORMAT", "text"), "text or json (WORLDCAFE_LOG_FORMAT)")
 	fs.Float64Var(&m.MessageRate, "message-rate", envFloat("WORLDCAFE_MESSAGE_RATE", 0), "frames per second one connection may send; 0 = default (10), -1 = no limit")
 	fs.Float64Var(&m.IPRequestRate, "ip-request-rate", envFloat("WORLDCAFE_IP_REQUEST_RATE", 0), "API requests per second per address; 0 = default (5), -1 = no limit")
-	fs.IntVar(&m.IPMaxConns, "ip-max-conns", int(envFloat("WORLDCAFE_IP_MAX_CONNS", 0)), "open connections per address; 0 = default (1000), -1 = no limit")
+	fs.IntVar(&m.IPMaxConns, "ip-max-conns", int(envFloat("WORLDCAFE_IP_MAX_CONNS", 0)), "open connections per address, WebSocket and HTTP each; 0 = default (1000), -1 = no limit")
+	fs.StringVar(&m.AdminToken, "admin-token", envOr("WORLDCAFE_ADMIN_TOKEN", ""), "key that lets a device other than this machine create cafés (WORLDCAFE_ADMIN_TOKEN; default: made on first start and kept in <data>/admin-token)")
 	fs.StringVar(&m.PprofAddr, "pprof", "", "serve net/http/pprof on this address, e.g. 127.0.0.1:6060 (off by default)")
 	hideFlags(fs, "pprof")
 	if err := fs.Parse(args); err != nil {
@@ -118,10 +124,18 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.store, err = bolt.Open(path, bolt.Config{}); err != nil {
 		return err
 	}
+	if m.AdminToken == "" {
+		if m.AdminToken, err = adminToken(m.DataDir); err != nil {
+			m.store.Close()
+			return err
+		}
+	}
 	m.srv, err = server.New(server.Config{
 		Store: m.store, Logger: log, PublicURL: m.PublicURL, AllowedOrigins: m.AllowedOrigins,
+		AdminToken:  m.AdminToken,
 		Static:      web.Handler(),
-		MessageRate: m.MessageRate, IPRequestRate: m.IPRequestRate, IPMaxConns: m.IPMaxConns,
+		MessageRate: m.MessageRate, IPRequestRate: m.IPRequestRate,
+		IPMaxConns: m.IPMaxConns, IPMaxHTTPConns: m.IPMaxConns,
 	})
 	if err != nil {
 		m.store.Close()
@@ -135,13 +149,9 @@ func (m *Main) Run(ctx context.Context) error {
 		m.store.Close()
 		return fmt.Errorf("listening on %s: %w", m.Addr, err)
 	}
-	m.httpSrv = &http.Server{
-		Handler:           m.srv,
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	m.httpSrv = m.srv.HTTPServer()
 	m.served = make(chan error, 1)
-	go func() { m.served <- m.httpSrv.Serve(m.ln) }()
+	go func() { m.served <- m.httpSrv.Serve(m.srv.Listen(m.ln)) }()
 	if m.PprofAddr != "" {
 		if err := m.servePprof(log); err != nil {
 			m.Close()
@@ -189,8 +199,32 @@ func (m *Main) printWhereToGo() {
   Facilitator (create and run a café): %s/
   Attendees (join with the code shown): %s/join
   Wall (projector):                     %s/wall
+  Create a café from another device:    %s/#key=%s
+    (this link lets anyone who has it create cafés: give it only to facilitators)
 Press Ctrl+C to stop.
-`, base, base, base)
+`, base, base, base, base, m.AdminToken)
+}
+
+// adminToken reads the admin key kept in the data directory, or makes one
+// and keeps it there (readable by this user only), so that the printed
+// link keeps working after a restart.
+func adminToken(dir string) (string, error) {
+	path := filepath.Join(dir, "admin-token")
+	b, err := os.ReadFile(path)
+	if err == nil {
+		if key := strings.TrimSpace(string(b)); key != "" {
+			return key, nil
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return "", fmt.Errorf("reading the admin key: %w", err)
+	}
+	raw := make([]byte, 24)
+	rand.Read(raw)
+	key := base64.RawURLEncoding.EncodeToString(raw)
+	if err := os.WriteFile(path, []byte(key+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("keeping the admin key: %w", err)
+	}
+	return key, nil
 }
 
 // lanAddress is this machine's first non-loopback IPv4 address, so phones

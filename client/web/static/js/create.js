@@ -11,6 +11,23 @@ const MAX_QUESTIONS = 12;
 
 let questions = [...DEFAULT_QUESTIONS];
 
+// The organiser's "create a café" link carries the admin key in its
+// fragment (#key=…), which browsers never send to servers. It is kept on
+// this device and taken out of the address bar, so it does not end up in a
+// bookmark, a screenshot or the history.
+function adminKey() {
+  const m = /^#key=([A-Za-z0-9_-]+)$/.exec(location.hash);
+  if (m) {
+    save('wc.adminKey', m[1]);
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  return load('wc.adminKey');
+}
+const key = adminKey();
+// This machine needs no key; any other device does.
+const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(location.hostname);
+$('#create-key-hint').hidden = Boolean(key) || loopback;
+
 function renderQuestions() {
   const list = $('#questions');
   list.replaceChildren(...questions.map((q, i) => el('li', { class: 'question-row' },
@@ -57,7 +74,7 @@ async function submit(e) {
       tables: Number($('#tables').value),
       seats: Number($('#seats').value),
       round_seconds: Math.round(Number($('#minutes').value) * 60),
-    });
+    }, key ? { Authorization: `Bearer ${key}` } : {});
     const mine = load('wc.cafes') || [];
     mine.unshift({ cafe: created.cafe, token: created.facilitator_token, wall: created.wall_token, code: created.join_code, title: title || 'World Café' });
     save('wc.cafes', mine.slice(0, 20));

@@ -90,11 +90,12 @@ export function save(key, value) {
   localStorage.setItem(key, JSON.stringify(value));
 }
 
-// postJSON calls the API; it rejects with the server's message.
-export async function postJSON(path, body) {
+// postJSON calls the API (with extra headers, if any); it rejects with the
+// server's message.
+export async function postJSON(path, body, headers = {}) {
   let resp;
   try {
-    resp = await fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    resp = await fetch(path, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
   } catch {
     throw new Error('Cannot reach the café server. Check the Wi-Fi and try again.');
   }

@@ -1,0 +1,108 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+
+	"github.com/google/uuid"
+
+	"github.com/worldcafe/worldcafe/cafe"
+	"github.com/worldcafe/worldcafe/protocol"
+)
+
+var (
+	errNeedAdmin = protocol.Errorf(protocol.CodeForbidden,
+		"only the organiser can create a café here; ask the organiser for the link printed when the server started")
+	errCafeQuota = protocol.Errorf(protocol.CodeRateLimited,
+		"this device has created too many cafés in the last hour; wait a while or ask the organiser")
+)
+
+func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request) {
+	if !s.mayCreate(r) {
+		writeError(w, errNeedAdmin)
+		return
+	}
+	var req protocol.CreateCafe
+	if err := decodeBody(w, r, &req); err != nil {
+		writeError(w, err)
+		return
+	}
+	ip := clientIP(r)
+	if !s.edge.cafeQuota.take(ip, s.cfg.Now()) {
+		s.metrics.RateLimited.Add(1)
+		w.Header().Set("Retry-After", "600")
+		writeError(w, errCafeQuota)
+		return
+	}
+	c, err := s.CreateCafe(r.Context(), req)
+	if err != nil {
+		s.edge.cafeQuota.give(ip) // a refused café costs nothing
+		s.logInternal(err)
+		writeError(w, err)
+		return
+	}
+	base := s.baseURL(r)
+	c.JoinURL = base + "/join/" + c.JoinCode
+	c.WallURL = base + "/wall#" + c.Cafe + "." + c.WallToken
+	c.FacilitatorURL = base + "/facilitate#" + c.Cafe + "." + c.FacilitatorToken
+	writeJSON(w, http.StatusCreated, c)
+}
+
+// mayCreate says whether the request has the operator's say: it comes
+// from this machine, or carries the admin key. A café costs memory and a
+// join code, and the venue's Wi-Fi is open to anyone.
+func (s *Server) mayCreate(r *http.Request) bool {
+	if ip := net.ParseIP(clientIP(r)); ip != nil && ip.IsLoopback() {
+		return true
+	}
+	key := bearerToken(r)
+	return s.cfg.AdminToken != "" && key != "" && sameSecret(key, s.cfg.AdminToken)
+}
+
+// CreateCafe creates a café: it reserves a join code, mints the
+// facilitator's and the wall's tokens, and commits cafe.created. It checks
+// no caller: the HTTP handler does.
+func (s *Server) CreateCafe(ctx context.Context, req protocol.CreateCafe) (protocol.Created, error) {
+	id := uuid.NewString()
+	// Check the request before reserving anything: a bad request must leave
+	// no code, grant or runner behind.
+	create := cafe.Command{Type: protocol.CmdCafeCreate, Actor: cafe.System, Data: cafe.Create{Request: req, JoinCode: "CHECK"}}
+	if _, err := cafe.Decide(cafe.New(id), create, s.cfg.Now()); err != nil {
+		return protocol.Created{}, err
+	}
+	code, err := ReserveJoinCode(ctx, s.store, id)
+	if err != nil {
+		return protocol.Created{}, err
+	}
+	c := protocol.Created{Cafe: id, JoinCode: code}
+	// Grants first: if the create fails after them, they point at a café
+	// that does not exist and authorise nothing.
+	if c.FacilitatorToken, err = MintGrant(ctx, s.store, id, protocol.RoleFacilitator, ""); err != nil {
+		return protocol.Created{}, err
+	}
+	if c.WallToken, err = MintGrant(ctx, s.store, id, protocol.RoleWall, ""); err != nil {
+		return protocol.Created{}, err
+	}
+
+	s.mu.Lock()
+	if s.closing {
+		s.mu.Unlock()
+		return protocol.Created{}, errRunnerStopped
+	}
+	rn := newRunner(s, id)
+	s.startRunner(rn)
+	s.mu.Unlock()
+	if _, err := rn.do(ctx, cafe.Command{Type: protocol.CmdCafeCreate, Actor: cafe.System, Data: cafe.Create{Request: req, JoinCode: code}}); err != nil {
+		s.mu.Lock()
+		if s.runners[id] == rn {
+			delete(s.runners, id)
+			s.metrics.Cafes.Add(-1)
+		}
+		s.mu.Unlock()
+		rn.cancel()
+		return protocol.Created{}, fmt.Errorf("creating café: %w", err)
+	}
+	return c, nil
+}

@@ -1,0 +1,62 @@
+package server
+
+import (
+	"sync"
+	"time"
+)
+
+// keyedBuckets is one token bucket per key (an address, or an address and
+// a café), for the budgets that outlive a connection: cafés created and
+// joins. Keys whose bucket has refilled are forgotten when the map grows,
+// which changes nothing, so a flood of addresses cannot grow it forever.
+type keyedBuckets struct {
+	mu    sync.Mutex
+	rate  float64 // tokens a second; 0: no limit
+	burst int
+	m     map[string]*bucket
+}
+
+// maxKeys is when keyedBuckets prunes: far above any real room.
+const maxKeys = 100_000
+
+func newKeyedBuckets(rate float64, burst int) *keyedBuckets {
+	return &keyedBuckets{rate: rate, burst: burst, m: map[string]*bucket{}}
+}
+
+// take spends one token of key's budget, or says it is spent.
+func (k *keyedBuckets) take(key string, now time.Time) bool {
+	if k.rate <= 0 {
+		return true
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	b, ok := k.m[key]
+	if !ok {
+		if len(k.m) >= maxKeys {
+			k.prune(now)
+		}
+		b = newBucket(k.rate, k.burst, now)
+		k.m[key] = b
+	}
+	return b.allow(now)
+}
+
+// give returns a token taken for something that did not happen after all.
+func (k *keyedBuckets) give(key string) {
+	if k.rate <= 0 {
+		return
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if b, ok := k.m[key]; ok {
+		b.tokens = min(b.burst, b.tokens+1)
+	}
+}
+
+func (k *keyedBuckets) prune(now time.Time) {
+	for key, b := range k.m {
+		if b.tokens+now.Sub(b.last).Seconds()*k.rate >= b.burst {
+			delete(k.m, key)
+		}
+	}
+}
