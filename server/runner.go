@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -24,18 +23,12 @@ type runner struct {
 	id      string
 	srv     *Server
 	log     *slog.Logger
-	inbox   chan *request
+	inbox   *inbox
 	attachC chan *attachReq
 	detachC chan subscriber
 	reportC chan chan report.Report
 	done    chan struct{} // closed when run returns
 	cancel  context.CancelFunc
-
-	// gate orders submit against unloading: once unloading is set (under
-	// the write lock, with the inbox empty), no request can enter the inbox
-	// unanswered.
-	gate      sync.RWMutex
-	unloading bool
 
 	// Owned by the run goroutine.
 	state     *cafe.State
@@ -85,7 +78,7 @@ func newRunner(srv *Server, id string) *runner {
 		id:      id,
 		srv:     srv,
 		log:     srv.log.With("cafe", id),
-		inbox:   make(chan *request, srv.cfg.InboxSize),
+		inbox:   newInbox(srv.cfg.InboxSize),
 		attachC: make(chan *attachReq),
 		detachC: make(chan subscriber, 64),
 		reportC: make(chan chan report.Report),
@@ -123,49 +116,25 @@ func (r *runner) stopped() bool {
 
 // stoppedErr is the error for a caller that found the runner gone.
 func (r *runner) stoppedErr() error {
-	r.gate.RLock()
-	defer r.gate.RUnlock()
-	if r.unloading {
-		return errUnloaded
+	if err := r.inbox.err(); err != nil {
+		return err
 	}
 	return errRunnerStopped
 }
 
 // markUnloading closes the runner to new commands if none is waiting; the
-// server holds its lock around it (see Server.unload).
+// server holds its lock around it (see Server.unload). From then on every
+// caller is told errUnloaded, and loads the café afresh.
 func (r *runner) markUnloading() bool {
-	r.gate.Lock()
-	defer r.gate.Unlock()
-	if len(r.inbox) > 0 {
-		return false
-	}
-	r.unloading = true
-	return true
+	return r.inbox.closeIfEmpty(errUnloaded)
 }
 
 // submit hands a command to the runner without blocking. A full inbox means
 // the café is overloaded: the sender is told to retry rather than queue
 // without bound.
 func (r *runner) submit(cmd cafe.Command, done func(result)) {
-	r.gate.RLock()
-	if r.unloading {
-		r.gate.RUnlock()
-		done(result{err: errUnloaded})
-		return
-	}
-	select {
-	case <-r.done:
-		r.gate.RUnlock()
-		done(result{err: errRunnerStopped})
-		return
-	default:
-	}
-	select {
-	case r.inbox <- &request{cmd: cmd, done: done}:
-		r.gate.RUnlock()
-	default:
-		r.gate.RUnlock()
-		done(result{err: errBusy})
+	if err := r.inbox.put(&request{cmd: cmd, done: done}); err != nil {
+		done(result{err: err})
 	}
 }
 
@@ -266,8 +235,12 @@ func (r *runner) run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case req := <-r.inbox:
-			if err := r.handle(ctx, req); err != nil {
+		case <-r.inbox.ready:
+			batch := r.inbox.take(nil, r.srv.cfg.MaxBatch)
+			if len(batch) == 0 {
+				continue
+			}
+			if err := r.handle(ctx, batch); err != nil {
 				r.log.Error("the café stops until it is loaded again", "err", err)
 				return
 			}
@@ -280,7 +253,7 @@ func (r *runner) run(ctx context.Context) {
 		case <-r.timerC:
 			r.armedFor = time.Time{}
 			timeUp := &request{cmd: cafe.Command{Type: protocol.CmdTimeUp, Actor: cafe.System}, done: r.logTimerFailure}
-			if err := r.handle(ctx, timeUp); err != nil {
+			if err := r.handle(ctx, r.inbox.take([]*request{timeUp}, r.srv.cfg.MaxBatch-1)); err != nil {
 				r.log.Error("the café stops until it is loaded again", "err", err)
 				return
 			}
@@ -306,13 +279,8 @@ func (r *runner) logTimerFailure(res result) {
 func (r *runner) stop() {
 	r.timer.Stop()
 	r.idle.Stop()
-	for {
-		select {
-		case req := <-r.inbox:
-			req.done(result{err: errRunnerStopped})
-		default:
-			return
-		}
+	for _, req := range r.inbox.close(errRunnerStopped) {
+		req.done(result{err: errRunnerStopped})
 	}
 }
 
@@ -353,8 +321,8 @@ func (r *runner) armIdle() {
 	}
 }
 
-// handle decides a batch of commands (the first and whatever else is already
-// waiting), makes all their events durable in one append, then fans out and
+// handle decides a batch of commands (whatever was waiting, up to
+// MaxBatch), makes all their events durable in one append, then fans out and
 // acknowledges. Batching is the café's group commit: while one append
 // waits for the disk, the next batch gathers.
 //
@@ -363,18 +331,7 @@ func (r *runner) armIdle() {
 // published or acknowledged before the append. If the append fails, the
 // state is rebuilt from the store. An error means the café could not be put
 // back in a known state and must stop.
-func (r *runner) handle(ctx context.Context, first *request) error {
-	batch := []*request{first}
-	for len(batch) < r.srv.cfg.MaxBatch {
-		select {
-		case req := <-r.inbox:
-			batch = append(batch, req)
-			continue
-		default:
-		}
-		break
-	}
-
+func (r *runner) handle(ctx context.Context, batch []*request) error {
 	now := r.srv.cfg.Now()
 	results := make([]result, len(batch))
 	var events []protocol.Event
