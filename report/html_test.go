@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"regexp"
 	"testing"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
+	"github.com/worldcafe/worldcafe/internal/browsertest"
 	"github.com/worldcafe/worldcafe/report"
 )
 
@@ -42,7 +42,7 @@ func TestHTMLReportReadsOnAPhonePrintsCompactlyAndKeepsTextDirection(t *testing.
 		w.Write(page.Bytes())
 	}))
 	t.Cleanup(srv.Close)
-	tab := openTab(t)
+	tab := browsertest.Tab(t)
 
 	t.Run("on a phone the page is laid out at the phone's width", func(t *testing.T) {
 		run(t, tab, chromedp.EmulateViewport(375, 740, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait), chromedp.Navigate(srv.URL))
@@ -147,34 +147,6 @@ func TestHTMLReportReadsOnAPhonePrintsCompactlyAndKeepsTextDirection(t *testing.
 			os.WriteFile(dir+"/report-print.pdf", pdf, 0o644)
 		}
 	})
-}
-
-// openTab starts a headless Chromium for the test and opens one tab in it.
-func openTab(t *testing.T) context.Context {
-	t.Helper()
-	path := ""
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			path = p
-			break
-		}
-	}
-	if path == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("chromium is not installed (apt-get install chromium); CI must run the browser test")
-		}
-		t.Skip("chromium is not installed; skipping the browser test")
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.UserDataDir(t.TempDir()))
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(alloc)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("starting %s: %v", path, err)
-	}
-	return ctx
 }
 
 const browserWait = 20 * time.Second

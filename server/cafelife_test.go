@@ -18,7 +18,6 @@ import (
 	"github.com/worldcafe/worldcafe/report"
 	"github.com/worldcafe/worldcafe/server"
 	"github.com/worldcafe/worldcafe/store"
-	"github.com/worldcafe/worldcafe/store/bolt"
 )
 
 // The café's lifecycle in memory: loaded on demand, unloaded when idle,
@@ -273,29 +272,6 @@ func TestACatchUpLargerThanAConnectionMayHoldIsSentAsASnapshot(t *testing.T) {
 	if env.Type != protocol.TypeSnapshot || env.Seq != last {
 		t.Errorf("first frame after the welcome is %s at seq %d, want a snapshot at %d", env.Type, env.Seq, last)
 	}
-}
-
-// openServer starts a server on the bbolt file at path (kept across
-// servers in one test); apply, when not nil, replaces how events fold.
-func openServer(tb testing.TB, path string, cfg server.Config, apply func(*cafe.State, protocol.Event) error) *testServer {
-	tb.Helper()
-	st, err := bolt.Open(path, bolt.Config{Timeout: 5 * time.Second})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	cfg.Store = st
-	srv, err := server.New(cfg)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if apply != nil {
-		server.SetApply(srv, apply)
-	}
-	if err := srv.Start(context.Background()); err != nil {
-		tb.Fatal(err)
-	}
-	ts := serveHTTP(tb, srv, st)
-	return ts
 }
 
 // logNotes is the text of every note.posted in the café's log.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/worldcafe/worldcafe/cafe"
 	"github.com/worldcafe/worldcafe/client"
 	"github.com/worldcafe/worldcafe/protocol"
 	"github.com/worldcafe/worldcafe/server"
@@ -36,10 +37,17 @@ type testServer struct {
 	Stop func()
 }
 
-// MustServer starts a server; cfg.Store is filled in.
+// MustServer starts a server on a new bbolt file; cfg.Store is filled in.
 func MustServer(tb testing.TB, cfg server.Config) *testServer {
 	tb.Helper()
-	st, err := bolt.Open(filepath.Join(tb.TempDir(), "worldcafe.db"), bolt.Config{})
+	return openServer(tb, filepath.Join(tb.TempDir(), "worldcafe.db"), cfg, nil)
+}
+
+// openServer starts a server on the bbolt file at path (kept across
+// servers in one test); apply, when not nil, replaces how events fold.
+func openServer(tb testing.TB, path string, cfg server.Config, apply func(*cafe.State, protocol.Event) error) *testServer {
+	tb.Helper()
+	st, err := bolt.Open(path, bolt.Config{Timeout: 5 * time.Second})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -47,6 +55,9 @@ func MustServer(tb testing.TB, cfg server.Config) *testServer {
 	srv, err := server.New(cfg)
 	if err != nil {
 		tb.Fatal(err)
+	}
+	if apply != nil {
+		server.SetApply(srv, apply)
 	}
 	if err := srv.Start(context.Background()); err != nil {
 		tb.Fatal(err)

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/worldcafe/worldcafe/cafe"
 	"github.com/worldcafe/worldcafe/client/web"
+	"github.com/worldcafe/worldcafe/internal/browsertest"
 	"github.com/worldcafe/worldcafe/protocol"
 )
 
@@ -121,7 +121,7 @@ func TestStateJSFoldsTheLogAsTheDomainDoes(t *testing.T) {
 		web.Handler().ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	tab := statejsTab(t)
+	tab := browsertest.Tab(t)
 	ctx, cancel := context.WithTimeout(tab, 30*time.Second)
 	defer cancel()
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL)); err != nil {
@@ -357,33 +357,4 @@ func mustJSON(t *testing.T, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
-}
-
-// statejsTab starts a headless Chromium of its own for this test and opens
-// one tab.
-func statejsTab(t *testing.T) context.Context {
-	t.Helper()
-	path := ""
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			path = p
-			break
-		}
-	}
-	if path == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("chromium is not installed (apt-get install chromium); CI must run the browser test")
-		}
-		t.Skip("chromium is not installed; skipping the browser test")
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.UserDataDir(t.TempDir()))
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(alloc)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("starting %s: %v", path, err)
-	}
-	return ctx
 }
