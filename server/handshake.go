@@ -124,20 +124,9 @@ var errHelloTimeout = protocol.Errorf(protocol.CodeMalformed, "no hello within %
 // reject answers a failed handshake with an error frame and the close code
 // that tells the client whether to try again.
 func (s *session) reject(err error) {
-	code := protocol.CloseInternal
-	switch protocol.ErrorCode(err) {
-	case protocol.CodeUnauthorized:
-		code = protocol.CloseUnauthorized
-	case protocol.CodeNotFound:
-		code = protocol.CloseNotFound
-	case protocol.CodeUnavailable:
-		code = protocol.CloseUnavailable
-	case protocol.CodeMalformed, protocol.CodeBadVersion, protocol.CodeInvalid, protocol.CodeTooLarge:
-		code = protocol.CloseBadHandshake
-	}
 	if err == errHelloTimeout || websocket.CloseStatus(err) != -1 || errors.Is(err, context.Canceled) {
 		return // the peer went away during the handshake
 	}
 	s.sendError("", err)
-	s.kill(code, protocol.ErrorMessage(err), true)
+	s.kill(protocol.CloseCode(protocol.ErrorCode(err)), protocol.ErrorMessage(err), true)
 }
