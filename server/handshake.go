@@ -3,8 +3,11 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/coder/websocket"
 
@@ -20,8 +23,19 @@ import (
 // goroutines, a reader and the writer, until either side closes.
 func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	ip := clientIP(r)
-	if !s.ipl.openConn(ip, s.cfg.Now()) {
+	now := s.cfg.Now()
+	// Refused before the upgrade: a refusal then costs one small HTTP
+	// answer, where an upgrade may cost a snapshot of the café.
+	if ok, retry := s.ipl.allowUpgrade(ip, now, budget{s.cfg.IPUpgradeRate, s.cfg.IPUpgradeBurst}); !ok {
 		s.metrics.RateLimited.Add(1)
+		s.clientFault(FaultUpgradeRate, ip, nil)
+		w.Header().Set("Retry-After", strconv.Itoa(retry))
+		writeError(w, protocol.Errorf(protocol.CodeRateLimited, "too many connections from your address just now; try again in a few seconds"))
+		return
+	}
+	if !s.ipl.openConn(ip, now) {
+		s.metrics.RateLimited.Add(1)
+		s.clientFault(FaultAddressConns, ip, nil)
 		w.Header().Set("Retry-After", "5")
 		writeError(w, protocol.Errorf(protocol.CodeRateLimited, "too many connections from your address; try again later"))
 		return
@@ -40,7 +54,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithCancel(context.Background())
 	sess := &session{
 		srv: s, conn: conn, out: slim.out, q: newQueue(s.cfg.QueueBytes), ip: ip,
-		limit: newBucket(s.cfg.MessageRate, s.cfg.MessageBurst, s.cfg.Now()),
+		limit: budget{s.cfg.MessageRate, s.cfg.MessageBurst}.limiter(),
 		ctx:   ctx, cancel: cancel, writerDone: make(chan struct{}),
 	}
 	s.mu.Lock()
@@ -73,19 +87,24 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	}()
 }
 
-// handshake reads the hello, checks the token and attaches to the café.
+// handshake reads the hello, checks the token and the limits of the token
+// and its participant, and attaches to the café. What the client did
+// wrong comes back as a *refusal; any other error is the server's.
 func (s *session) handshake() (*runner, error) {
 	// The timeout closes through the writer, so the client learns why.
 	timeout := time.AfterFunc(protocol.HelloTimeout, func() {
 		s.sendError("", errHelloTimeout)
 		s.kill(protocol.CloseHelloTimeout, "no hello in time", true)
 	})
-	_, b, err := s.conn.Read(context.Background())
+	typ, b, err := s.conn.Read(context.Background())
 	if !timeout.Stop() {
-		return nil, errHelloTimeout
+		return nil, refuse(FaultHelloTimeout, errHelloTimeout)
 	}
 	if err != nil {
-		return nil, err
+		return nil, readFault(err)
+	}
+	if typ == websocket.MessageText && !utf8.Valid(b) {
+		return nil, refuse(FaultInvalidUTF8, errInvalidUTF8)
 	}
 	// Not derived from s.ctx: a child context would make s.ctx allocate a
 	// channel and a map of children that stay with the session for its
@@ -94,24 +113,42 @@ func (s *session) handshake() (*runner, error) {
 	defer cancel()
 	env, err := protocol.DecodeEnvelope(b)
 	if err != nil {
-		return nil, err
+		return nil, refuse(FaultBadHello, err)
 	}
 	hello, err := protocol.DecodeHello(env)
+	if protocol.ErrorCode(err) == protocol.CodeUnauthorized {
+		return nil, refuse(FaultUnauthorized, err)
+	}
 	if err != nil {
-		return nil, err
+		return nil, refuse(FaultBadHello, err)
 	}
 	secret := hashToken(hello.Token)
 	g, err := s.srv.store.Grant(hctx, secret)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && g.Cafe != hello.Cafe) {
-		return nil, protocol.Errorf(protocol.CodeUnauthorized, "this link or invitation is not valid for this café")
+		return nil, refuse(FaultUnauthorized, protocol.Errorf(protocol.CodeUnauthorized, "this link or invitation is not valid for this café"))
 	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("reading the grant: %w", err)
+	}
+	cfg, now := &s.srv.cfg, s.srv.cfg.Now()
+	// Counted per token, after the grant is found: only real tokens take
+	// room in the limits, and each hello may cost the café a snapshot.
+	if !s.srv.ipl.allowHello(secret, now, budget{cfg.TokenConnectRate, cfg.TokenConnectBurst}) {
+		return nil, refuse(FaultConnectRate, protocol.Errorf(protocol.CodeRateLimited, "you are reconnecting too often; wait a few seconds and try again"))
+	}
+	if g.ParticipantID != "" {
+		who := g.Cafe + "/" + g.ParticipantID
+		p := s.srv.ipl.openParticipant(who, now, budget{cfg.ParticipantMessageRate, cfg.ParticipantMessageBurst}, cfg.ParticipantMaxConns)
+		if p == nil {
+			return nil, refuse(FaultParticipantConns, protocol.Errorf(protocol.CodeRateLimited,
+				"you are connected on too many devices or tabs at once (%d); close one and try again", cfg.ParticipantMaxConns))
+		}
+		s.person, s.personKey = p, who
 	}
 	s.grant, s.secret = g, secret
 	r, err := s.srv.attach(hctx, hello.Cafe, s, hello.Epoch, hello.Seq)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, protocol.Errorf(protocol.CodeNotFound, "this café does not exist")
+		return nil, refuse(FaultNoSuchCafe, protocol.Errorf(protocol.CodeNotFound, "this café does not exist"))
 	}
 	if err != nil {
 		return nil, err
@@ -119,14 +156,53 @@ func (s *session) handshake() (*runner, error) {
 	return r, nil
 }
 
-var errHelloTimeout = protocol.Errorf(protocol.CodeMalformed, "no hello within %s", protocol.HelloTimeout)
+var (
+	errHelloTimeout = protocol.Errorf(protocol.CodeMalformed, "no hello within %s", protocol.HelloTimeout)
+	errInvalidUTF8  = protocol.Errorf(protocol.CodeMalformed, "this message is not valid text (UTF-8)")
+)
+
+// refusal is a handshake or connection ended by what the client did: a
+// client fault, counted and logged at debug, never as a server error.
+type refusal struct {
+	fault ClientFault
+	err   error // what the client is told (a *protocol.Error), or the read error
+}
+
+func refuse(f ClientFault, err error) *refusal { return &refusal{fault: f, err: err} }
+
+func (r *refusal) Error() string { return r.fault.String() + ": " + r.err.Error() }
+func (r *refusal) Unwrap() error { return r.err }
+
+// readFault classifies a failed read: a frame over the read limit (the
+// library has closed with 1009), or a peer that closed or dropped.
+func readFault(err error) *refusal {
+	if errors.Is(err, websocket.ErrMessageTooBig) {
+		return refuse(FaultFrameTooLarge, err)
+	}
+	return refuse(FaultGoneBeforeHello, err)
+}
 
 // reject answers a failed handshake with an error frame and the close code
 // that tells the client whether to try again.
 func (s *session) reject(err error) {
-	if err == errHelloTimeout || websocket.CloseStatus(err) != -1 || errors.Is(err, context.Canceled) {
-		return // the peer went away during the handshake
+	var ref *refusal
+	if errors.As(err, &ref) {
+		s.srv.clientFault(ref.fault, s.ip, ref.err)
+		switch ref.fault {
+		case FaultGoneBeforeHello, FaultFrameTooLarge, FaultHelloTimeout:
+			return // nobody to tell, or the client has been told
+		case FaultInvalidUTF8:
+			s.refuseText()
+			return
+		}
 	}
 	s.sendError("", err)
 	s.kill(protocol.CloseCode(protocol.ErrorCode(err)), protocol.ErrorMessage(err), true)
+}
+
+// refuseText ends the connection for a text frame that is not UTF-8, which
+// the protocol refuses rather than guess at.
+func (s *session) refuseText() {
+	s.sendError("", errInvalidUTF8)
+	s.kill(protocol.CloseInvalidData, "text is not valid UTF-8", true)
 }

@@ -3,10 +3,13 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/coder/websocket"
+	"golang.org/x/time/rate"
 
 	"github.com/worldcafe/worldcafe/cafe"
 	"github.com/worldcafe/worldcafe/protocol"
@@ -26,7 +29,13 @@ type session struct {
 	ip     string
 	grant  store.Grant
 	secret string // hash of the token: seeds anonymous ballots
-	limit  *bucket
+	limit  *rate.Limiter
+
+	// person is what this connection shares with the other connections of
+	// its participant (nil for the facilitator and the wall), held from
+	// the handshake until finish gives it back.
+	person    *participantLimits
+	personKey string
 
 	// ctx is cancelled when the session ends. kill records why, once, and
 	// wakes the writer.
@@ -93,8 +102,16 @@ func (s *session) readLoop(r *runner) {
 		// No deadline here: a cancelled read context closes the socket
 		// without a close frame. The writer closes the socket instead, and
 		// that ends this read.
-		_, b, err := s.conn.Read(context.Background())
+		typ, b, err := s.conn.Read(context.Background())
 		if err != nil {
+			if errors.Is(err, websocket.ErrMessageTooBig) {
+				s.srv.clientFault(FaultFrameTooLarge, s.ip, err)
+			}
+			return // otherwise the peer closed or left: not a fault
+		}
+		if typ == websocket.MessageText && !utf8.Valid(b) {
+			s.srv.clientFault(FaultInvalidUTF8, s.ip, errInvalidUTF8)
+			s.refuseText()
 			return
 		}
 		s.handleFrame(r, b)
@@ -111,6 +128,9 @@ func (s *session) finish(r *runner) {
 	s.kill(protocol.CloseNormal, "", false)
 	<-s.writerDone
 	srv := s.srv
+	if s.person != nil {
+		srv.ipl.closeParticipant(s.personKey, s.person, srv.cfg.Now())
+	}
 	srv.mu.Lock()
 	delete(srv.sessions, s)
 	srv.mu.Unlock()
@@ -121,18 +141,20 @@ func (s *session) finish(r *runner) {
 
 // handleFrame decodes one client frame and hands commands to the runner.
 // Every rejection is answered with an error frame naming the command's id;
-// nothing reaches the café unless it decoded, passed the rate limit and is
-// a known command.
+// nothing reaches the café unless it passed the rate limits, decoded and
+// is a known command. Every frame is charged before it is decoded, junk
+// included: decoding is the work a flood would buy.
 func (s *session) handleFrame(r *runner, b []byte) {
+	now := s.srv.cfg.Now()
+	if !s.limit.AllowN(now, 1) || (s.person != nil && !s.person.frames.AllowN(now, 1)) {
+		s.srv.metrics.RateLimited.Add(1)
+		s.sendError(protocol.FrameID(b), errTooFast)
+		return
+	}
 	env, err := protocol.DecodeEnvelope(b)
 	if err != nil {
 		s.srv.metrics.Rejected.Add(1)
 		s.sendError(protocol.FrameID(b), err)
-		return
-	}
-	if !s.limit.allow(s.srv.cfg.Now()) {
-		s.srv.metrics.RateLimited.Add(1)
-		s.sendError(env.ID, protocol.Errorf(protocol.CodeRateLimited, "you are sending too fast; wait a moment"))
 		return
 	}
 	if env.Type == protocol.TypePing {
@@ -157,6 +179,16 @@ func (s *session) handleFrame(r *runner, b []byte) {
 		}
 		s.send(protocol.EncodeAck(id, res.ack))
 	})
+}
+
+var errTooFast = protocol.Errorf(protocol.CodeRateLimited, "you are sending too fast; wait a moment")
+
+// clientFault records a connection refused or ended by what its client
+// did: counted by reason, and logged at debug only, so that nobody in the
+// room can write the server's error log.
+func (s *Server) clientFault(f ClientFault, ip string, err error) {
+	s.log.Debug("client fault", "reason", f.String(), "addr", ip, "err", err)
+	s.metrics.ClientFaults[f].Add(1)
 }
 
 // actor is who this connection speaks for; valid after attach.
