@@ -130,20 +130,10 @@ func (s *session) handshake() (*runner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading the grant: %w", err)
 	}
-	cfg, now := &s.srv.cfg, s.srv.cfg.Now()
-	// Counted per token, after the grant is found: only real tokens take
-	// room in the limits, and each hello may cost the café a snapshot.
-	if !s.srv.ipl.allowHello(secret, now, budget{cfg.TokenConnectRate, cfg.TokenConnectBurst}) {
-		return nil, refuse(FaultConnectRate, protocol.Errorf(protocol.CodeRateLimited, "you are reconnecting too often; wait a few seconds and try again"))
-	}
 	if g.ParticipantID != "" {
-		who := g.Cafe + "/" + g.ParticipantID
-		p := s.srv.ipl.openParticipant(who, now, budget{cfg.ParticipantMessageRate, cfg.ParticipantMessageBurst}, cfg.ParticipantMaxConns)
-		if p == nil {
-			return nil, refuse(FaultParticipantConns, protocol.Errorf(protocol.CodeRateLimited,
-				"you are connected on too many devices or tabs at once (%d); close one and try again", cfg.ParticipantMaxConns))
+		if err := s.openParticipant(g); err != nil {
+			return nil, err
 		}
-		s.person, s.personKey = p, who
 	}
 	s.grant, s.secret = g, secret
 	r, err := s.srv.attach(hctx, hello.Cafe, s, hello.Epoch, hello.Seq)
@@ -154,6 +144,28 @@ func (s *session) handshake() (*runner, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+// openParticipant takes this connection's place among its participant's
+// connections, counted after the grant is found: only real participants
+// take room in the limits. Each hello may cost the café a snapshot.
+func (s *session) openParticipant(g store.Grant) error {
+	cfg := &s.srv.cfg
+	who := g.Cafe + "/" + g.ParticipantID
+	p, err := s.srv.ipl.openParticipant(who, cfg.Now(), participantBudgets{
+		frames:   budget{cfg.ParticipantMessageRate, cfg.ParticipantMessageBurst},
+		hellos:   budget{cfg.ParticipantConnectRate, cfg.ParticipantConnectBurst},
+		maxConns: cfg.ParticipantMaxConns,
+	})
+	switch {
+	case errors.Is(err, errTooManyHellos):
+		return refuse(FaultConnectRate, protocol.Errorf(protocol.CodeRateLimited, "you are reconnecting too often; wait a few seconds and try again"))
+	case errors.Is(err, errTooManyConns):
+		return refuse(FaultParticipantConns, protocol.Errorf(protocol.CodeRateLimited,
+			"you are connected on too many devices or tabs at once (%d); close one and try again", cfg.ParticipantMaxConns))
+	}
+	s.person, s.personKey = p, who
+	return nil
 }
 
 var (

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"math"
 	"net"
 	"net/http"
@@ -43,17 +44,15 @@ func retryAfter(lim *rate.Limiter, now time.Time) int {
 	return max(1, int(math.Ceil(missing/float64(lim.Limit()))))
 }
 
-// maxKeys is how many addresses, tokens or participants a limit remembers
-// before it forgets the ones whose buckets have refilled.
-const maxKeys = 100_000
-
 // ipLimits are the limits the server applies at its edge, before anything
 // reaches a café. Per client address: a request budget for the JSON API, a
-// budget of WebSocket upgrades and a cap on open WebSockets. Per token: a
-// budget of hellos, so that one phone cannot make the café send it a
-// snapshot again and again. Per participant: a cap on open connections and
-// a frame budget shared by all of them, so that twenty tabs of one person
-// send no more than one.
+// budget of WebSocket upgrades and a cap on open WebSockets. Per
+// participant (over every token they hold): a budget of hellos, so that one
+// phone cannot make the café send it a snapshot again and again, a cap on
+// open connections, and a frame budget shared by all of them, so that
+// twenty tabs of one person send no more than one. The facilitator's and
+// the wall's tokens are the organiser's, not the room's: they have only
+// the per-address and per-connection limits.
 //
 // Budgets are passed in by the caller (from the server's Config), so that
 // each bucket is made on first sight of its key.
@@ -62,7 +61,6 @@ type ipLimits struct {
 	api      budget
 	maxConns int
 	ips      map[string]*ipState
-	tokens   map[string]*rate.Limiter
 	people   map[string]*participantLimits
 }
 
@@ -77,13 +75,14 @@ type ipState struct {
 // shared bucket without taking ipLimits' lock.
 type participantLimits struct {
 	frames *rate.Limiter
+	hellos *rate.Limiter
 	conns  int
 }
 
 func newIPLimits(perSecond float64, burst, maxConns int) *ipLimits {
 	return &ipLimits{
 		api: budget{perSecond, burst}, maxConns: maxConns,
-		ips: map[string]*ipState{}, tokens: map[string]*rate.Limiter{}, people: map[string]*participantLimits{},
+		ips: map[string]*ipState{}, people: map[string]*participantLimits{},
 	}
 }
 
@@ -107,13 +106,8 @@ func (l *ipLimits) prune(now time.Time) {
 			delete(l.ips, ip)
 		}
 	}
-	for tok, lim := range l.tokens {
-		if full(lim, now) {
-			delete(l.tokens, tok)
-		}
-	}
 	for who, p := range l.people {
-		if p.conns == 0 && full(p.frames, now) {
+		if p.conns == 0 && full(p.frames, now) && full(p.hellos, now) {
 			delete(l.people, who)
 		}
 	}
@@ -161,26 +155,22 @@ func (l *ipLimits) closeConn(ip string) {
 	}
 }
 
-// allowHello spends one of the hellos of the token stored under secret.
-func (l *ipLimits) allowHello(secret string, now time.Time, b budget) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	lim, ok := l.tokens[secret]
-	if !ok {
-		if len(l.tokens) >= maxKeys {
-			l.prune(now)
-		}
-		lim = b.limiter()
-		l.tokens[secret] = lim
-	}
-	return lim.AllowN(now, 1)
+// participantBudgets are the budgets a participant's connections share.
+type participantBudgets struct {
+	frames, hellos budget
+	maxConns       int // zero: no cap
 }
 
-// openParticipant counts a new connection of participant who (café and
-// participant id) and returns what the participant's connections share,
-// or nil when the participant already has maxConns open (zero: no cap).
-// Each non-nil result is given back with closeParticipant.
-func (l *ipLimits) openParticipant(who string, now time.Time, frames budget, maxConns int) *participantLimits {
+// errTooManyHellos and errTooManyConns say which limit openParticipant hit.
+var (
+	errTooManyHellos = errors.New("too many hellos")
+	errTooManyConns  = errors.New("too many open connections")
+)
+
+// openParticipant spends one of participant who's hellos (who: café and
+// participant id) and counts their new connection. It returns what the
+// participant's connections share; give it back with closeParticipant.
+func (l *ipLimits) openParticipant(who string, now time.Time, b participantBudgets) (*participantLimits, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	p, ok := l.people[who]
@@ -188,14 +178,17 @@ func (l *ipLimits) openParticipant(who string, now time.Time, frames budget, max
 		if len(l.people) >= maxKeys {
 			l.prune(now)
 		}
-		p = &participantLimits{frames: frames.limiter()}
+		p = &participantLimits{frames: b.frames.limiter(), hellos: b.hellos.limiter()}
 		l.people[who] = p
 	}
-	if maxConns > 0 && p.conns >= maxConns {
-		return nil
+	if !p.hellos.AllowN(now, 1) {
+		return nil, errTooManyHellos
+	}
+	if b.maxConns > 0 && p.conns >= b.maxConns {
+		return nil, errTooManyConns
 	}
 	p.conns++
-	return p
+	return p, nil
 }
 
 // closeParticipant gives back a connection counted by openParticipant. The
@@ -205,7 +198,7 @@ func (l *ipLimits) closeParticipant(who string, p *participantLimits, now time.T
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	p.conns--
-	if p.conns == 0 && full(p.frames, now) && l.people[who] == p {
+	if p.conns == 0 && full(p.frames, now) && full(p.hellos, now) && l.people[who] == p {
 		delete(l.people, who)
 	}
 }

@@ -116,12 +116,12 @@ type Config struct {
 	// Default 10/s, burst 100. Negative: no limit.
 	IPUpgradeRate  float64
 	IPUpgradeBurst int
-	// TokenConnectRate and TokenConnectBurst limit the hellos (connects and
-	// reconnects) made with one token; over → close 4029 after the hello.
-	// Each one may cost the café a snapshot. Default 1/s, burst 30.
-	// Negative: no limit.
-	TokenConnectRate  float64
-	TokenConnectBurst int
+	// ParticipantConnectRate and ParticipantConnectBurst limit the hellos
+	// (connects and reconnects) of one participant, over all their tokens;
+	// over → close 4029 after the hello. Each one may cost the café a
+	// snapshot. Default 1/s, burst 30. Negative: no limit.
+	ParticipantConnectRate  float64
+	ParticipantConnectBurst int
 	// ParticipantMessageRate and ParticipantMessageBurst limit the frames
 	// one participant sends over all their connections together. Default:
 	// MessageRate, and twice MessageBurst (a phone and its reload overlap).
@@ -205,14 +205,14 @@ func (c *Config) setDefaults() {
 		c.Now = time.Now
 	}
 	def(&c.IPUpgradeBurst, 100)
-	def(&c.TokenConnectBurst, 30)
+	def(&c.ParticipantConnectBurst, 30)
 	def(&c.ParticipantMessageBurst, 2*c.MessageBurst)
 	def(&c.ParticipantMaxConns, 4)
 	// A zero rate means "no limit" from here on (see budget).
 	for _, r := range []struct {
 		v   *float64
 		def float64
-	}{{&c.IPUpgradeRate, 10}, {&c.TokenConnectRate, 1}, {&c.ParticipantMessageRate, c.MessageRate}} {
+	}{{&c.IPUpgradeRate, 10}, {&c.ParticipantConnectRate, 1}, {&c.ParticipantMessageRate, c.MessageRate}} {
 		if *r.v == 0 {
 			*r.v = r.def
 		}

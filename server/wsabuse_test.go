@@ -155,7 +155,7 @@ func TestAbuseAtTheWebSocketEdgeIsRefusedAndChangesNothing(t *testing.T) {
 				t.Fatal("a second upgrade within that second was accepted")
 			}
 		}},
-		{"hellos with one token over the budget are refused and closed with 4029", server.Config{TokenConnectBurst: 3}, func(t *testing.T, r *badRoom, _ *stoppedClock) {
+		{"a participant's hellos over the budget are refused and closed with 4029", server.Config{ParticipantConnectBurst: 3}, func(t *testing.T, r *badRoom, _ *stoppedClock) {
 			// Ana's phone said hello once when she joined.
 			r.dial(t, r.live, r.ana.Token)
 			r.dial(t, r.live, r.ana.Token)
@@ -168,13 +168,14 @@ func TestAbuseAtTheWebSocketEdgeIsRefusedAndChangesNothing(t *testing.T) {
 			for range 3 {
 				third = r.dial(t, r.live, r.ana.Token)
 			}
-			expectHelloRejected(t, r.ts, helloFrame(protocol.Hello{Token: r.ana.Token, Cafe: r.live.Cafe}), protocol.CodeRateLimited, protocol.CloseRateLimited)
 			open := r.ts.Metrics().Connections.Load()
+			expectHelloRejected(t, r.ts, helloFrame(protocol.Hello{Token: r.ana.Token, Cafe: r.live.Cafe}), protocol.CodeRateLimited, protocol.CloseRateLimited)
+			waitConnections(t, r.ts, open, 5*time.Second) // the refused one has gone
 			third.Close()
 			waitConnections(t, r.ts, open-1, 5*time.Second)
 			r.dial(t, r.live, r.ana.Token) // the closed one's place is free again
 		}},
-		{"the facilitator and the wall are not capped per participant", server.Config{}, func(t *testing.T, r *badRoom, _ *stoppedClock) {
+		{"the facilitator's and the wall's tokens have no participant limits", server.Config{ParticipantConnectBurst: 3}, func(t *testing.T, r *badRoom, _ *stoppedClock) {
 			for range 6 {
 				r.dial(t, r.live, r.live.WallToken)
 				r.dial(t, r.live, r.live.FacilitatorToken)
