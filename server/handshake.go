@@ -157,6 +157,9 @@ func (s *session) openParticipant(g store.Grant) error {
 		hellos:   budget{cfg.ParticipantConnectRate, cfg.ParticipantConnectBurst},
 		maxConns: cfg.ParticipantMaxConns,
 	})
+	if err != nil {
+		s.srv.metrics.RateLimited.Add(1)
+	}
 	switch {
 	case errors.Is(err, errTooManyHellos):
 		return refuse(FaultConnectRate, protocol.Errorf(protocol.CodeRateLimited, "you are reconnecting too often; wait a few seconds and try again"))
