@@ -87,9 +87,9 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	}()
 }
 
-// handshake reads the hello, checks the token and the limits of the token
-// and its participant, and attaches to the café. What the client did
-// wrong comes back as a *refusal; any other error is the server's.
+// handshake reads the hello, checks the token and its participant's
+// limits, and attaches to the café. What the client did wrong comes back
+// as a *refusal; any other error is the server's.
 func (s *session) handshake() (*runner, error) {
 	// The timeout closes through the writer, so the client learns why.
 	timeout := time.AfterFunc(protocol.HelloTimeout, func() {
