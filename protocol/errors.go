@@ -64,27 +64,49 @@ func ErrorMessage(err error) string {
 	return "something went wrong on the server; please try again"
 }
 
+// edge is how a code is answered at each edge: the HTTP status of the JSON
+// API, and the WebSocket close code when the code ends a connection (a
+// refused hello, a refused reconnect). The close code tells the client
+// whether to reconnect, so codes a client cannot cure by retrying close
+// with a code that says "do not retry".
+type edge struct {
+	status    int
+	closeCode int
+}
+
+// edges is the one table of codes to statuses and close codes; every Code
+// has an entry.
+var edges = map[Code]edge{
+	CodeInvalid:      {400, CloseBadHandshake},
+	CodeMalformed:    {400, CloseBadHandshake},
+	CodeBadVersion:   {400, CloseBadHandshake},
+	CodeUnknownType:  {400, CloseBadHandshake},
+	CodeUnauthorized: {401, CloseUnauthorized},
+	CodeForbidden:    {403, ClosePolicy},
+	CodeNotFound:     {404, CloseNotFound},
+	CodeConflict:     {409, CloseUnavailable},
+	CodeWrongPhase:   {409, CloseUnavailable},
+	CodeTooLarge:     {413, CloseBadHandshake},
+	CodeRateLimited:  {429, CloseRateLimited},
+	CodeUnavailable:  {503, CloseUnavailable},
+	CodeInternal:     {500, CloseInternal},
+}
+
 // HTTPStatus maps a code to the HTTP status that the JSON API answers with.
 func HTTPStatus(c Code) int {
-	switch c {
-	case CodeInvalid, CodeMalformed, CodeBadVersion, CodeUnknownType:
-		return 400
-	case CodeUnauthorized:
-		return 401
-	case CodeForbidden:
-		return 403
-	case CodeNotFound:
-		return 404
-	case CodeConflict, CodeWrongPhase:
-		return 409
-	case CodeTooLarge:
-		return 413
-	case CodeRateLimited:
-		return 429
-	case CodeUnavailable:
-		return 503
+	if e, ok := edges[c]; ok {
+		return e.status
 	}
 	return 500
+}
+
+// CloseCode maps a code to the WebSocket close code that ends a connection
+// refused with it.
+func CloseCode(c Code) int {
+	if e, ok := edges[c]; ok {
+		return e.closeCode
+	}
+	return CloseInternal
 }
 
 // WebSocket close codes. 1000-range codes are the standard ones; 4000-range
@@ -92,7 +114,8 @@ func HTTPStatus(c Code) int {
 const (
 	CloseNormal       = 1000 // the client or server closed on purpose
 	CloseGoingAway    = 1001 // the server is shutting down: reconnect (to another node) with backoff
-	ClosePolicy       = 1008 // cross-origin or abusive use: do not reconnect automatically
+	ClosePolicy       = 1008 // the role may not do this: do not reconnect automatically
+	CloseInvalidData  = 1007 // a text frame that is not valid UTF-8: do not resend it
 	CloseTooBig       = 1009 // a frame above MaxFrameBytes: do not resend it
 	CloseInternal     = 1011 // server failure: reconnect with backoff
 	CloseUnauthorized = 4001 // the token is missing or unknown: do not reconnect with it
@@ -101,5 +124,5 @@ const (
 	CloseNotFound     = 4004 // the café does not exist (anymore)
 	CloseHelloTimeout = 4005 // no hello within HelloTimeout
 	CloseUnavailable  = 4006 // the café cannot be served now: reconnect with backoff
-	CloseRateLimited  = 4029 // too many connections from this address: reconnect later with backoff
+	CloseRateLimited  = 4029 // too many connections or reconnects for this token or participant: reconnect later with backoff
 )

@@ -23,7 +23,7 @@ import (
 func BenchmarkFanout(b *testing.B) {
 	for _, n := range []int{100, 1000} {
 		b.Run(fmt.Sprintf("walls=%d", n), func(b *testing.B) {
-			ts := MustServer(b, server.Config{IPMaxConns: -1, MessageRate: -1})
+			ts := MustServer(b, server.Config{IPMaxConns: -1, IPUpgradeRate: -1, MessageRate: -1})
 			c := ts.MustCafe(b, protocol.CreateCafe{Title: "Fan-out", RoundSeconds: protocol.MaxRoundSeconds})
 			_, poster := c.MustJoin(b, "Ana")
 			go func() {

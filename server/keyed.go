@@ -60,3 +60,28 @@ func (k *keyedBuckets) prune(now time.Time) {
 		}
 	}
 }
+
+// bucket is a token bucket that can give a token back, which the budgets
+// above need and rate.Limiter offers only through a reservation: rate
+// tokens a second, up to burst. Not safe for concurrent use; keyedBuckets
+// locks.
+type bucket struct {
+	tokens float64
+	last   time.Time
+	rate   float64
+	burst  float64
+}
+
+func newBucket(rate float64, burst int, now time.Time) *bucket {
+	return &bucket{tokens: float64(burst), last: now, rate: rate, burst: float64(burst)}
+}
+
+func (b *bucket) allow(now time.Time) bool {
+	b.tokens = min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.rate)
+	b.last = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}

@@ -22,7 +22,7 @@ import (
 // BENCHMARKS.md.
 func BenchmarkIdleConnection(b *testing.B) {
 	const n = 1000
-	ts := MustServer(b, server.Config{IPMaxConns: -1})
+	ts := MustServer(b, server.Config{IPMaxConns: -1, IPUpgradeRate: -1})
 	c := ts.MustCafe(b, protocol.CreateCafe{Title: "Idle"})
 	hello := maskedTextFrame(protocol.Marshal(protocol.Envelope{Type: protocol.TypeHello, Data: protocol.EncodeData(protocol.Hello{Token: c.WallToken, Cafe: c.Cafe})}))
 	host := strings.TrimPrefix(ts.HTTP.URL, "http://")

@@ -25,7 +25,46 @@ type Metrics struct {
 	Unloads         atomic.Uint64 // idle cafés unloaded since start
 	CommitLatency   *Histogram    // store append, seconds
 	FanoutLatency   *Histogram    // commit → written to a socket, seconds
+	// ClientFaults counts connections refused or ended by what a client
+	// did, by reason (see ClientFault). They are not server errors: the
+	// log has them at debug only, so anyone in the room cannot fill it.
+	ClientFaults [numClientFaults]atomic.Uint64
 }
+
+// ClientFault is why a client's connection was refused or ended.
+type ClientFault int
+
+const (
+	FaultGoneBeforeHello  ClientFault = iota // closed or dropped before its hello was answered
+	FaultHelloTimeout                        // no hello within protocol.HelloTimeout
+	FaultBadHello                            // the first frame was not a valid hello
+	FaultUnauthorized                        // unknown token, or a token for another café
+	FaultNoSuchCafe                          // the hello named a café that does not exist
+	FaultFrameTooLarge                       // a frame over protocol.MaxFrameBytes
+	FaultInvalidUTF8                         // a text frame that is not valid UTF-8
+	FaultUpgradeRate                         // too many upgrades from one address (HTTP 429)
+	FaultAddressConns                        // too many open connections from one address (HTTP 429)
+	FaultConnectRate                         // too many hellos with one token (close 4029)
+	FaultParticipantConns                    // too many connections of one participant (close 4029)
+	numClientFaults
+)
+
+// faultNames are the values of the reason label.
+var faultNames = [numClientFaults]string{
+	FaultGoneBeforeHello:  "gone_before_hello",
+	FaultHelloTimeout:     "hello_timeout",
+	FaultBadHello:         "bad_hello",
+	FaultUnauthorized:     "unauthorized",
+	FaultNoSuchCafe:       "no_such_cafe",
+	FaultFrameTooLarge:    "frame_too_large",
+	FaultInvalidUTF8:      "invalid_utf8",
+	FaultUpgradeRate:      "upgrade_rate",
+	FaultAddressConns:     "address_conns",
+	FaultConnectRate:      "connect_rate",
+	FaultParticipantConns: "participant_conns",
+}
+
+func (f ClientFault) String() string { return faultNames[f] }
 
 func newMetrics() *Metrics {
 	buckets := []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5}
@@ -108,6 +147,10 @@ func (m *Metrics) WritePrometheus(w io.Writer) {
 	counter("worldcafe_frames_sent_total", "Frames written to WebSocket connections.", m.FramesSent.Load())
 	counter("worldcafe_slow_consumers_total", "Connections dropped because they did not read fast enough.", m.SlowConsumers.Load())
 	counter("worldcafe_rate_limited_total", "Commands and requests refused by a rate limit.", m.RateLimited.Load())
+	fmt.Fprintf(w, "# HELP worldcafe_client_faults_total Connections refused or ended by what a client did, by reason.\n# TYPE worldcafe_client_faults_total counter\n")
+	for f := range numClientFaults {
+		fmt.Fprintf(w, "worldcafe_client_faults_total{reason=%q} %d\n", f, m.ClientFaults[f].Load())
+	}
 	m.CommitLatency.write(w, "worldcafe_commit_seconds", "Time to make a batch of events durable.")
 	m.FanoutLatency.write(w, "worldcafe_fanout_seconds", "Time from commit until a frame is written to a socket.")
 }

@@ -109,6 +109,29 @@ type Config struct {
 
 	// Now is the clock; default time.Now. Tests inject their own.
 	Now func() time.Time
+
+	// IPUpgradeRate and IPUpgradeBurst limit WebSocket upgrades per client
+	// address; over → HTTP 429 with Retry-After, before the upgrade. The
+	// burst lets a shared address (a NAT) reconnect after a restart.
+	// Default 10/s, burst 100. Negative: no limit.
+	IPUpgradeRate  float64
+	IPUpgradeBurst int
+	// ParticipantConnectRate and ParticipantConnectBurst limit the hellos
+	// (connects and reconnects) of one participant, over all their tokens;
+	// over → close 4029 after the hello. Each one may cost the café a
+	// snapshot. Default 1/s, burst 30. Negative: no limit.
+	ParticipantConnectRate  float64
+	ParticipantConnectBurst int
+	// ParticipantMessageRate and ParticipantMessageBurst limit the frames
+	// one participant sends over all their connections together. Default:
+	// MessageRate, and twice MessageBurst (a phone and its reload overlap).
+	// Negative: no limit.
+	ParticipantMessageRate  float64
+	ParticipantMessageBurst int
+	// ParticipantMaxConns caps one participant's open connections (a phone,
+	// a reload, a laptop); one more is closed with 4029. Default 4.
+	// Negative: no cap.
+	ParticipantMaxConns int
 }
 
 func (c *Config) setDefaults() {
@@ -180,6 +203,25 @@ func (c *Config) setDefaults() {
 	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	def(&c.IPUpgradeBurst, 100)
+	def(&c.ParticipantConnectBurst, 30)
+	def(&c.ParticipantMessageBurst, 2*c.MessageBurst)
+	def(&c.ParticipantMaxConns, 4)
+	// A zero rate means "no limit" from here on (see budget).
+	for _, r := range []struct {
+		v   *float64
+		def float64
+	}{{&c.IPUpgradeRate, 10}, {&c.ParticipantConnectRate, 1}, {&c.ParticipantMessageRate, c.MessageRate}} {
+		if *r.v == 0 {
+			*r.v = r.def
+		}
+		if *r.v < 0 {
+			*r.v = 0
+		}
+	}
+	if c.ParticipantMaxConns < 0 {
+		c.ParticipantMaxConns = 0
 	}
 }
 

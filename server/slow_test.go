@@ -55,7 +55,8 @@ func TestASlowConsumerIsDroppedWithoutHoldingUpTheOthersAndResumes(t *testing.T)
 	// Small kernel buffers on both ends make the stalled phone's socket fill
 	// after some 50 KiB, so its server-side queue (64 KiB) overflows after a
 	// few hundred notes rather than thousands.
-	ts := MustServerSmallSockets(t, server.Config{QueueBytes: 64 << 10, MessageRate: -1}, 8<<10)
+	// A hundred walls from one address: no upgrade limit.
+	ts := MustServerSmallSockets(t, server.Config{QueueBytes: 64 << 10, MessageRate: -1, IPUpgradeRate: -1}, 8<<10)
 	c := ts.MustCafe(t, protocol.CreateCafe{Title: "Slow", RoundSeconds: 3600})
 	_, ana := c.MustJoin(t, "Ana")
 	_, ben := c.MustJoin(t, "Ben")

@@ -86,7 +86,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 		args := []string{"serve", "--addr", addr, "--data", dir, "--public-url", "http://" + addr,
-			"--log-level", "warn", "--message-rate", *msgRate, "--ip-request-rate", "-1", "--ip-max-conns", *ipConns}
+			"--log-level", "warn", "--message-rate", *msgRate, "--ip-request-rate", "-1", "--ip-max-conns", *ipConns, "--ip-upgrade-rate", "-1"}
 		if *serverPprof != "" {
 			args = append(args, "--pprof", *serverPprof)
 		}

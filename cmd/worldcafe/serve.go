@@ -39,6 +39,11 @@ type Main struct {
 	// AdminToken lets devices other than this machine create cafés; when
 	// empty, Run makes one and keeps it in the data directory.
 	AdminToken string
+	// Limits at the WebSocket edge; see server.Config.
+	IPUpgradeRate          float64
+	ParticipantConnectRate float64
+	ParticipantMessageRate float64
+	ParticipantMaxConns    int
 	// PprofAddr, when set, serves net/http/pprof on a listener of its own
 	// (a hidden flag for profiling; never on the public address).
 	PprofAddr string
@@ -67,6 +72,10 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.Float64Var(&m.IPRequestRate, "ip-request-rate", envFloat("WORLDCAFE_IP_REQUEST_RATE", 0), "API requests per second per address; 0 = default (5), -1 = no limit")
 	fs.IntVar(&m.IPMaxConns, "ip-max-conns", int(envFloat("WORLDCAFE_IP_MAX_CONNS", 0)), "open connections per address, WebSocket and HTTP each; 0 = default (1000), -1 = no limit")
 	fs.StringVar(&m.AdminToken, "admin-token", envOr("WORLDCAFE_ADMIN_TOKEN", ""), "key that lets a device other than this machine create cafés (WORLDCAFE_ADMIN_TOKEN; default: made on first start and kept in <data>/admin-token)")
+	fs.Float64Var(&m.IPUpgradeRate, "ip-upgrade-rate", envFloat("WORLDCAFE_IP_UPGRADE_RATE", 0), "WebSocket upgrades per second per address, after a burst of 100; 0 = default (10), -1 = no limit")
+	fs.Float64Var(&m.ParticipantConnectRate, "participant-connect-rate", envFloat("WORLDCAFE_PARTICIPANT_CONNECT_RATE", 0), "connects per second of one participant, after a burst of 30; 0 = default (1), -1 = no limit")
+	fs.Float64Var(&m.ParticipantMessageRate, "participant-message-rate", envFloat("WORLDCAFE_PARTICIPANT_MESSAGE_RATE", 0), "frames per second one participant may send over all their connections; 0 = default (the message rate), -1 = no limit")
+	fs.IntVar(&m.ParticipantMaxConns, "participant-max-conns", int(envFloat("WORLDCAFE_PARTICIPANT_MAX_CONNS", 0)), "open connections per participant; 0 = default (4), -1 = no limit")
 	fs.StringVar(&m.PprofAddr, "pprof", "", "serve net/http/pprof on this address, e.g. 127.0.0.1:6060 (off by default)")
 	hideFlags(fs, "pprof")
 	if err := fs.Parse(args); err != nil {
@@ -136,6 +145,8 @@ func (m *Main) Run(ctx context.Context) error {
 		Static:      web.Handler(),
 		MessageRate: m.MessageRate, IPRequestRate: m.IPRequestRate,
 		IPMaxConns: m.IPMaxConns, IPMaxHTTPConns: m.IPMaxConns,
+		IPUpgradeRate: m.IPUpgradeRate, ParticipantConnectRate: m.ParticipantConnectRate,
+		ParticipantMessageRate: m.ParticipantMessageRate, ParticipantMaxConns: m.ParticipantMaxConns,
 	})
 	if err != nil {
 		m.store.Close()
