@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -86,11 +85,11 @@ func (s *Server) routes() {
 		}
 		m.Handle(path, nosniff(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Allow", allow)
-			writeErrorStatus(w, http.StatusMethodNotAllowed, protocol.Errorf(protocol.CodeInvalid, "this address takes only %s requests", allow))
+			s.writeErrorStatus(w, http.StatusMethodNotAllowed, protocol.Errorf(protocol.CodeInvalid, "this address takes only %s requests", allow))
 		})))
 	}
 	notFound := nosniff(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, protocol.Errorf(protocol.CodeNotFound, "there is nothing at this address"))
+		s.writeError(w, protocol.Errorf(protocol.CodeNotFound, "there is nothing at this address"))
 	}))
 	m.Handle("/api/", notFound)
 	if s.cfg.Static != nil {
@@ -116,7 +115,7 @@ func (s *Server) limited(h http.HandlerFunc) http.HandlerFunc {
 		if !s.ipl.allowRequest(clientIP(r), s.cfg.Now()) {
 			s.metrics.RateLimited.Add(1)
 			w.Header().Set("Retry-After", "1")
-			writeError(w, protocol.Errorf(protocol.CodeRateLimited, "too many requests; wait a moment and try again"))
+			s.writeError(w, protocol.Errorf(protocol.CodeRateLimited, "too many requests; wait a moment and try again"))
 			return
 		}
 		h(w, r)
@@ -132,12 +131,6 @@ func (s *Server) baseURL(r *http.Request) string {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host
-}
-
-func (s *Server) logInternal(err error) {
-	if protocol.ErrorCode(err) == protocol.CodeInternal {
-		s.log.Error("request failed", "err", err)
-	}
 }
 
 // decodeBody reads a JSON body strictly: bounded, one object (not null),
@@ -174,25 +167,4 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(v)
-}
-
-// writeError answers with the error's HTTP status and {"error": {...}}.
-// Internal errors carry a fixed text; their detail stays in the log.
-func writeError(w http.ResponseWriter, err error) {
-	writeErrorStatus(w, 0, err)
-}
-
-// writeErrorStatus is writeError with a status of its own (0: the code's),
-// for the few HTTP answers that no error code maps to (405, 415).
-func writeErrorStatus(w http.ResponseWriter, status int, err error) {
-	code := protocol.ErrorCode(err)
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-		code = protocol.CodeUnavailable
-	}
-	if status == 0 {
-		status = protocol.HTTPStatus(code)
-	}
-	writeJSON(w, status, protocol.ErrorBody{
-		Error: &protocol.Error{Code: code, Message: protocol.ErrorMessage(err)},
-	})
 }

@@ -21,26 +21,25 @@ var (
 
 func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request) {
 	if !s.mayCreate(r) {
-		writeError(w, errNeedAdmin)
+		s.writeError(w, errNeedAdmin)
 		return
 	}
 	var req protocol.CreateCafe
 	if err := decodeBody(w, r, &req); err != nil {
-		writeError(w, err)
+		s.writeError(w, err)
 		return
 	}
 	ip := clientIP(r)
 	if !s.edge.cafeQuota.take(ip, s.cfg.Now()) {
 		s.metrics.RateLimited.Add(1)
 		w.Header().Set("Retry-After", "600")
-		writeError(w, errCafeQuota)
+		s.writeError(w, errCafeQuota)
 		return
 	}
 	c, err := s.CreateCafe(r.Context(), req)
 	if err != nil {
 		s.edge.cafeQuota.give(ip) // a refused café costs nothing
-		s.logInternal(err)
-		writeError(w, err)
+		s.writeError(w, err)
 		return
 	}
 	base := s.baseURL(r)

@@ -30,14 +30,14 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		s.metrics.RateLimited.Add(1)
 		s.clientFault(FaultUpgradeRate, ip, nil)
 		w.Header().Set("Retry-After", strconv.Itoa(retry))
-		writeError(w, protocol.Errorf(protocol.CodeRateLimited, "too many connections from your address just now; try again in a few seconds"))
+		s.writeError(w, protocol.Errorf(protocol.CodeRateLimited, "too many connections from your address just now; try again in a few seconds"))
 		return
 	}
 	if !s.ipl.openConn(ip, now) {
 		s.metrics.RateLimited.Add(1)
 		s.clientFault(FaultAddressConns, ip, nil)
 		w.Header().Set("Retry-After", "5")
-		writeError(w, protocol.Errorf(protocol.CodeRateLimited, "too many connections from your address; try again later"))
+		s.writeError(w, protocol.Errorf(protocol.CodeRateLimited, "too many connections from your address; try again later"))
 		return
 	}
 	slim := &slimBuffers{ResponseWriter: w}

@@ -63,12 +63,12 @@ func hashDevice(device string) (string, error) {
 func (s *Server) handleJoin(w http.ResponseWriter, r *http.Request) {
 	var req joinRequest
 	if err := decodeBody(w, r, &req); err != nil {
-		writeError(w, err)
+		s.writeError(w, err)
 		return
 	}
 	device, err := hashDevice(req.Device)
 	if err != nil {
-		writeError(w, err)
+		s.writeError(w, err)
 		return
 	}
 	// Joins are throttled per address and café on top of the request
@@ -77,13 +77,12 @@ func (s *Server) handleJoin(w http.ResponseWriter, r *http.Request) {
 	if !s.edge.joins.take(clientIP(r)+" "+NormalizeJoinCode(req.Code), s.cfg.Now()) {
 		s.metrics.RateLimited.Add(1)
 		w.Header().Set("Retry-After", "1")
-		writeError(w, errJoinBurst)
+		s.writeError(w, errJoinBurst)
 		return
 	}
 	j, rejoined, err := s.join(r.Context(), req.Join, device)
 	if err != nil {
-		s.logInternal(err)
-		writeError(w, err)
+		s.writeError(w, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, joinedAnswer{Joined: j, Rejoined: rejoined})

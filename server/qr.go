@@ -24,7 +24,7 @@ const qrCacheSize = 512
 func (s *Server) handleQR(w http.ResponseWriter, r *http.Request) {
 	code := NormalizeJoinCode(r.PathValue("code"))
 	if code == "" || len(code) > 16 {
-		writeError(w, errBadCode)
+		s.writeError(w, errBadCode)
 		return
 	}
 	link := s.baseURL(r) + "/join/" + code
@@ -32,7 +32,7 @@ func (s *Server) handleQR(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		_, err := s.store.CafeByCode(r.Context(), code)
 		if errors.Is(err, store.ErrNotFound) {
-			writeError(w, protocol.Errorf(protocol.CodeNotFound, "no café has the code %s", code))
+			s.writeError(w, protocol.Errorf(protocol.CodeNotFound, "no café has the code %s", code))
 			return
 		}
 		if err == nil {
@@ -40,8 +40,7 @@ func (s *Server) handleQR(w http.ResponseWriter, r *http.Request) {
 		}
 		if err != nil {
 			err = fmt.Errorf("drawing a QR code: %w", err)
-			s.logInternal(err)
-			writeError(w, err)
+			s.writeError(w, err)
 			return
 		}
 		s.edge.qr.put(link, png)

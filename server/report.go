@@ -35,34 +35,32 @@ func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) {
 		format = "html"
 	}
 	if !slices.Contains(report.Formats, format) {
-		writeError(w, protocol.Errorf(protocol.CodeInvalid, "format must be one of %s", strings.Join(report.Formats, ", ")))
+		s.writeError(w, protocol.Errorf(protocol.CodeInvalid, "format must be one of %s", strings.Join(report.Formats, ", ")))
 		return
 	}
 	id := r.PathValue("cafe")
 	g, err := s.store.Grant(r.Context(), hashToken(token))
 	if errors.Is(err, store.ErrNotFound) || (err == nil && (g.Cafe != id || g.Role != protocol.RoleFacilitator)) {
-		writeError(w, protocol.Errorf(protocol.CodeUnauthorized, "only this café's facilitator can download its report"))
+		s.writeError(w, protocol.Errorf(protocol.CodeUnauthorized, "only this café's facilitator can download its report"))
 		return
 	}
 	if err != nil {
-		s.logInternal(err)
-		writeError(w, err)
+		s.writeError(w, err)
 		return
 	}
 	rn, err := s.runner(r.Context(), id)
 	if err != nil {
-		writeError(w, err)
+		s.writeError(w, err)
 		return
 	}
 	rep, err := rn.report(r.Context())
 	if err != nil {
-		writeError(w, err)
+		s.writeError(w, err)
 		return
 	}
 	var buf bytes.Buffer
 	if err := report.Write(&buf, rep, format); err != nil {
-		s.logInternal(err)
-		writeError(w, err)
+		s.writeError(w, err)
 		return
 	}
 	h := w.Header()

@@ -20,11 +20,11 @@ import (
 func (s *Server) sameSite(b body, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if origin := r.Header.Get("Origin"); origin != "" && !s.ownOrigin(r, origin) {
-			writeError(w, protocol.Errorf(protocol.CodeForbidden, "this request came from another web site; open the café from its own address"))
+			s.writeError(w, protocol.Errorf(protocol.CodeForbidden, "this request came from another web site; open the café from its own address"))
 			return
 		}
 		if b == jsonBody && !isJSON(r.Header.Get("Content-Type")) {
-			writeErrorStatus(w, http.StatusUnsupportedMediaType, protocol.Errorf(protocol.CodeMalformed, "send the request as JSON (Content-Type: application/json)"))
+			s.writeErrorStatus(w, http.StatusUnsupportedMediaType, protocol.Errorf(protocol.CodeMalformed, "send the request as JSON (Content-Type: application/json)"))
 			return
 		}
 		h(w, r)

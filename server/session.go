@@ -86,7 +86,7 @@ func (s *session) send(b []byte) {
 }
 
 func (s *session) sendError(id string, err error) {
-	code := protocol.ErrorCode(err)
+	code := publicCode(err)
 	if code == protocol.CodeInternal {
 		s.srv.log.Error("command failed", "err", err)
 	}

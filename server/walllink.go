@@ -19,14 +19,12 @@ func (s *Server) handleWallLink(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("cafe")
 	refused := protocol.Errorf(protocol.CodeUnauthorized, "only this café's facilitator can open a wall")
 	if err := s.checkFacilitator(r.Context(), bearerToken(r), id, refused); err != nil {
-		s.logInternal(err)
-		writeError(w, err)
+		s.writeError(w, err)
 		return
 	}
 	wall, err := MintGrant(r.Context(), s.store, id, protocol.RoleWall, "")
 	if err != nil {
-		s.logInternal(err)
-		writeError(w, err)
+		s.writeError(w, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, WallLink{WallToken: wall, WallURL: s.baseURL(r) + "/wall#" + id + "." + wall})
