@@ -1,0 +1,319 @@
+package rotation_test
+
+import (
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/worldcafe/worldcafe/cafe/rotation"
+)
+
+func TestPlanQuality(t *testing.T) {
+	cases := []struct {
+		name                   string
+		n, tables, hosts, rnds int
+	}{
+		{"50 people at 10 tables with hosts meet nobody twice in 3 rounds", 50, 10, 10, 3},
+		{"200 people at 40 tables with hosts meet nobody twice in 4 rounds", 200, 40, 40, 4},
+		{"2,000 people at 400 tables with hosts meet nobody twice in 4 rounds", 2000, 400, 400, 4},
+		{"32 golfers in 8 groups of 4 meet nobody twice in 4 rounds", 32, 8, 0, 4},
+		{"8 hosts and 24 travellers at tables of 4 meet nobody twice in 4 rounds", 32, 8, 8, 4},
+		{"8 hosts and 24 travellers at tables of 4 meet nobody twice in 5 rounds", 32, 8, 8, 5},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			for seed := range uint64(5) {
+				if c.n > 500 && seed > 0 {
+					break
+				}
+				in := input(c.n, c.tables, c.hosts, c.rnds, seed)
+				plan := mustPlan(t, in)
+				checkPlan(t, in, plan)
+				st := rotation.Measure(in, plan)
+				if st.RepeatPairs != 0 {
+					t.Errorf("seed %d: %d repeat pairs", seed, st.RepeatPairs)
+				}
+				if c.hosts > 0 && st.Revisits != 0 {
+					t.Errorf("seed %d: %d revisits", seed, st.Revisits)
+				}
+				if st.Diversity < 0.95 {
+					t.Errorf("seed %d: diversity %.3f, want at least 0.95", seed, st.Diversity)
+				}
+			}
+		})
+	}
+
+	t.Run("when repeats are forced the plan reaches the lower bound", func(t *testing.T) {
+		// 12 people at 3 tables of 4: the 4 who sat together in round 1
+		// must put two of them together again in round 2, at each table.
+		in := input(12, 3, 0, 2, 1)
+		st := rotation.Measure(in, mustPlan(t, in))
+		if st.RepeatPairsLowerBound != 3 || st.RepeatPairs != 3 {
+			t.Errorf("%d repeat pairs, lower bound %d; want 3 and 3", st.RepeatPairs, st.RepeatPairsLowerBound)
+		}
+	})
+
+	t.Run("travellers spread the stakeholder groups over the tables", func(t *testing.T) {
+		// 7 groups of 7 people in order, 7 tables of 7: every table can
+		// hear every group in every round.
+		in := input(49, 7, 0, 3, 3)
+		for i := range in.People {
+			in.People[i].Group = groups[i/7]
+		}
+		st := rotation.Measure(in, mustPlan(t, in))
+		if st.Diversity != 1 {
+			t.Errorf("diversity %.3f, want 1", st.Diversity)
+		}
+		for r, tables := range st.GroupsPerTable {
+			for table, groups := range tables {
+				if len(groups) != 7 {
+					t.Errorf("round %d table %d hears %d groups: %v", r+1, table+1, len(groups), groups)
+				}
+			}
+		}
+	})
+}
+
+func TestPlanIsNeverWorseThanTheOffsetRule(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2025, 3))
+	wins, ties := 0, 0
+	for i := range 300 {
+		in := randomInput(rng)
+		plan, err := rotation.Plan(in)
+		if err != nil {
+			if _, offErr := rotation.OffsetPlan(in); offErr == nil {
+				t.Fatalf("case %d: Plan fails (%v) where OffsetPlan does not", i, err)
+			}
+			continue
+		}
+		off, err := rotation.OffsetPlan(in)
+		if err != nil {
+			t.Fatalf("case %d: OffsetPlan fails (%v) where Plan does not", i, err)
+		}
+		checkPlan(t, in, off)
+		got, base := rotation.Measure(in, plan), rotation.Measure(in, off)
+		switch {
+		case got.RepeatPairs > base.RepeatPairs:
+			t.Errorf("case %d: %d repeat pairs, the offset rule %d (%d people, %d tables, %d rounds, %d played)",
+				i, got.RepeatPairs, base.RepeatPairs, len(in.People), len(in.Tables), in.Rounds, len(in.History))
+		case got.RepeatPairs < base.RepeatPairs:
+			wins++
+		default:
+			ties++
+		}
+		if got.RepeatPairs < got.RepeatPairsLowerBound {
+			t.Errorf("case %d: %d repeat pairs beat the lower bound %d", i, got.RepeatPairs, got.RepeatPairsLowerBound)
+		}
+	}
+	t.Logf("fewer repeat pairs than the offset rule in %d cafés, as few in %d", wins, ties)
+}
+
+func TestPlanKeepsTheHardConstraints(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	for i := range 250 {
+		in := randomInput(rng)
+		if rng.IntN(3) == 0 && in.Rounds > len(in.History) {
+			// An override: someone present sits at a chosen table.
+			round := len(in.History) + 1 + rng.IntN(in.Rounds-len(in.History))
+			for _, p := range in.People {
+				if p.Present && !p.Host {
+					in.Fixed = map[int]map[string]int{round: {p.ID: 1 + rng.IntN(len(in.Tables))}}
+					break
+				}
+			}
+		}
+		plan, err := rotation.Plan(in)
+		if err != nil {
+			// Only capacity can make a random café impossible.
+			if !strings.Contains(err.Error(), "seats") {
+				t.Fatalf("case %d: %v", i, err)
+			}
+			continue
+		}
+		if !checkPlan(t, in, plan) {
+			t.Fatalf("case %d: %+v", i, in)
+		}
+		if i%5 == 0 {
+			if again := mustPlan(t, in); !reflect.DeepEqual(plan, again) {
+				t.Fatalf("case %d: the same input planned twice differs", i)
+			}
+		}
+	}
+}
+
+func TestPlanIsDeterministicPerSeed(t *testing.T) {
+	in := input(120, 24, 24, 4, 42)
+	first := mustPlan(t, in)
+	for range 20 {
+		if again := mustPlan(t, in); !reflect.DeepEqual(first, again) {
+			t.Fatal("the same input gave two plans")
+		}
+	}
+	// A copy built in another order of maps (History, Fixed) plans the same.
+	in.History = first.Seats[:1]
+	in.Fixed = map[int]map[string]int{3: {"p30": 5, "p31": 6}}
+	a := mustPlan(t, in)
+	in.History = []map[string]int{maps.Clone(first.Seats[0])}
+	in.Fixed = map[int]map[string]int{3: {"p31": 6, "p30": 5}}
+	if b := mustPlan(t, in); !reflect.DeepEqual(a, b) {
+		t.Fatal("equal inputs gave two plans")
+	}
+	other := in
+	other.Seed++
+	if b := mustPlan(t, other); reflect.DeepEqual(a, b) {
+		t.Error("another seed gave the very same plan; is the seed used?")
+	}
+}
+
+func TestPlanReplansFutureRounds(t *testing.T) {
+	in := input(50, 10, 10, 3, 9)
+	full := mustPlan(t, in)
+
+	t.Run("rounds already played are kept and the rest are planned around them", func(t *testing.T) {
+		in := in
+		in.History = full.Seats[:1]
+		plan := mustPlan(t, in)
+		checkPlan(t, in, plan)
+		if plan.From != 2 || len(plan.Seats) != 2 {
+			t.Fatalf("plan from round %d with %d rounds, want 2 and 2", plan.From, len(plan.Seats))
+		}
+		if st := rotation.Measure(in, plan); st.RepeatPairs != 0 {
+			t.Errorf("%d repeat pairs after re-planning", st.RepeatPairs)
+		}
+	})
+
+	t.Run("a facilitator override holds and later rounds adapt to it", func(t *testing.T) {
+		in := in
+		in.History = full.Seats[:1]
+		// Move two travellers of round 2 to tables where they meet nobody
+		// they met in round 1 (their own round-1 table excluded).
+		r1 := full.Seats[0]
+		in.Fixed = map[int]map[string]int{2: {}}
+		for _, id := range []string{"p11", "p12"} {
+			to := r1[id]%10 + 1 // the next table: its host and travellers are new to them
+			if to == full.Seats[1][id] {
+				to = to%10 + 1
+			}
+			in.Fixed[2][id] = to
+		}
+		plan := mustPlan(t, in)
+		checkPlan(t, in, plan)
+		for id, to := range in.Fixed[2] {
+			if plan.Round(2)[id] != to {
+				t.Errorf("%s sits at %d in round 2, overridden to %d", id, plan.Round(2)[id], to)
+			}
+		}
+		if st := rotation.Measure(in, plan); st.RepeatPairs != 0 {
+			t.Errorf("the override brought %d avoidable repeat pairs", st.RepeatPairs)
+		}
+	})
+
+	t.Run("an override that forces a repeat costs that repeat and no more", func(t *testing.T) {
+		in := in
+		in.History = full.Seats[:1]
+		// p11 is sent back to their round-1 table: a repeat with its host.
+		in.Fixed = map[int]map[string]int{2: {"p11": full.Seats[0]["p11"]}}
+		plan := mustPlan(t, in)
+		checkPlan(t, in, plan)
+		st := rotation.Measure(in, plan)
+		if st.RepeatPairs != 1 {
+			t.Errorf("%d repeat pairs, want only p11 and their host", st.RepeatPairs)
+		}
+	})
+
+	t.Run("people who left are not seated but still count as met", func(t *testing.T) {
+		in := in
+		in.People = slices.Clone(in.People)
+		in.History = full.Seats[:1]
+		for i := range in.People[10:20] {
+			in.People[10+i].Present = false
+		}
+		plan := mustPlan(t, in)
+		checkPlan(t, in, plan)
+		if st := rotation.Measure(in, plan); st.RepeatPairs != 0 {
+			t.Errorf("%d repeat pairs", st.RepeatPairs)
+		}
+	})
+
+	t.Run("everyone goes back to their first table in the reunion round", func(t *testing.T) {
+		in := in
+		in.ReturnHome = true
+		plan := mustPlan(t, in)
+		checkPlan(t, in, plan)
+		if !maps.Equal(plan.Round(3), plan.Round(1)) {
+			t.Errorf("round 3 %v is not round 1 %v", plan.Round(3), plan.Round(1))
+		}
+		if st := rotation.Measure(in, plan); st.RepeatPairs != 0 || st.Revisits != 0 {
+			t.Errorf("reunion counted: %d repeat pairs, %d revisits", st.RepeatPairs, st.Revisits)
+		}
+	})
+}
+
+func TestPlanRejectsImpossibleInput(t *testing.T) {
+	base := func() rotation.Input { return input(10, 2, 2, 2, 1) }
+	cases := []struct {
+		name   string
+		change func(*rotation.Input)
+		want   string
+	}{
+		{"no tables", func(in *rotation.Input) { in.Tables = nil }, "no tables"},
+		{"more people than seats", func(in *rotation.Input) { in.Tables = []int{4, 4} }, "seats"},
+		{"the same id twice", func(in *rotation.Input) { in.People[3].ID = "p1" }, "twice"},
+		{"a host without a table", func(in *rotation.Input) { in.People[0].Home = 0 }, "no table"},
+		{"a home beyond the tables", func(in *rotation.Input) { in.People[4].Home = 3 }, "home table"},
+		{"fewer rounds than played", func(in *rotation.Input) { in.History = make([]map[string]int, 3) }, "already played"},
+		{"an override moving a host", func(in *rotation.Input) { in.Fixed = map[int]map[string]int{2: {"p1": 2}} }, "cannot move"},
+		{"an override to no table", func(in *rotation.Input) { in.Fixed = map[int]map[string]int{1: {"p5": 9}} }, "table 9"},
+		{"an override for a stranger", func(in *rotation.Input) { in.Fixed = map[int]map[string]int{1: {"zz": 1}} }, "unknown"},
+		{"overrides filling a table beyond its seats", func(in *rotation.Input) {
+			in.Fixed = map[int]map[string]int{2: {"p3": 1, "p4": 1, "p5": 1, "p6": 1, "p7": 1}}
+		}, "table 1"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			in := base()
+			c.change(&in)
+			_, err := rotation.Plan(in)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error %v, want one about %q", err, c.want)
+			}
+			if _, err := rotation.OffsetPlan(in); err == nil {
+				t.Error("OffsetPlan accepts it")
+			}
+		})
+	}
+}
+
+// TestRotationComparison prints the planner against the offset rule and the
+// lower bound on the instances BENCHMARKS.md reports (go test -v -run
+// RotationComparison ./cafe).
+func TestRotationComparison(t *testing.T) {
+	cases := []struct{ n, tables, hosts, rounds int }{
+		{50, 10, 10, 3}, {200, 40, 40, 4}, {2000, 400, 400, 4}, {32, 8, 0, 4}, {32, 8, 8, 4},
+		{32, 8, 8, 5}, {20, 4, 4, 3}, // offset rule's modulus is not prime; repeats forced
+	}
+	t.Logf("%-18s %-8s %8s %8s %9s %8s %10s", "instance", "planner", "repeats", "revisit", "diversity", "bound", "time")
+	for _, c := range cases {
+		in := input(c.n, c.tables, c.hosts, c.rounds, 1)
+		name := fmt.Sprintf("%d/%d/%d h=%d", c.n, c.tables, c.rounds, c.hosts)
+		for _, planner := range []struct {
+			name string
+			plan func(rotation.Input) (rotation.Schedule, error)
+		}{{"Plan", rotation.Plan}, {"Offset", rotation.OffsetPlan}} {
+			start := time.Now()
+			plan, err := planner.plan(in)
+			took := time.Since(start)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st := rotation.Measure(in, plan)
+			t.Logf("%-18s %-8s %8d %8d %9.3f %8d %10s", name, planner.name, st.RepeatPairs, st.Revisits, st.Diversity,
+				st.RepeatPairsLowerBound, took.Round(time.Microsecond))
+		}
+	}
+}

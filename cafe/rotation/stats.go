@@ -1,0 +1,170 @@
+package rotation
+
+import "slices"
+
+// Stats is the quality of a plan together with the rounds already played.
+type Stats struct {
+	// RepeatPairs counts pairs of people (not both hosts) who share a table
+	// in more than one round; RepeatMeetings counts every such meeting after
+	// the first (a pair meeting three times counts 2).
+	RepeatPairs    int `json:"repeat_pairs"`
+	RepeatMeetings int `json:"repeat_meetings"`
+	// Revisits counts the times a traveller sits at a table they sat at in an
+	// earlier round.
+	Revisits int `json:"revisits"`
+	// Diversity is the mean, over every table of every round with at least
+	// one person of a declared group, of distinct groups at the table ÷
+	// min(people of a declared group at the table, groups in the room that
+	// round). 1 means every table is as mixed as it can be; 1 also when
+	// nobody declared a group.
+	Diversity float64 `json:"diversity"`
+	// RepeatPairsLowerBound is a bound no plan can beat (see
+	// LowerBound); 0 when no better bound is known.
+	RepeatPairsLowerBound int `json:"repeat_pairs_lower_bound"`
+	// GroupsPerTable[i][t-1] counts people per declared group at table t in
+	// round i+1 (History first, then the plan).
+	GroupsPerTable [][]map[string]int `json:"groups_per_table"`
+}
+
+// Measure measures the rounds in in.History followed by plan. The reunion
+// round of a ReturnHome café is left out of the repeat and revisit counts.
+func Measure(in Input, plan Schedule) Stats {
+	st := measure(in, append(slices.Clone(in.History), plan.Seats...))
+	st.RepeatPairsLowerBound = LowerBound(in)
+	return st
+}
+
+// measure is Measure without the lower bound, over the given rounds.
+func measure(in Input, rounds []map[string]int) Stats {
+	T := len(in.Tables)
+	index := make(map[string]int, len(in.People))
+	var host []bool
+	var group []string
+	for _, p := range in.People {
+		if _, dup := index[p.ID]; !dup {
+			index[p.ID] = len(host)
+			host = append(host, p.Host)
+			group = append(group, p.Group)
+		}
+	}
+	idOf := func(id string) int {
+		i, ok := index[id]
+		if !ok {
+			i = len(host)
+			index[id] = i
+			host = append(host, false)
+			group = append(group, "")
+		}
+		return i
+	}
+	reunion := -1
+	if in.ReturnHome && in.Rounds >= 2 && len(rounds) == in.Rounds {
+		reunion = len(rounds) - 1
+	}
+	for _, seats := range rounds {
+		for id := range seats {
+			idOf(id)
+		}
+	}
+	meet := newPairCount(len(host))
+	visited := map[int][]int{}
+	st := Stats{Diversity: 1}
+	var divSum float64
+	divN := 0
+	for ri, seats := range rounds {
+		tables := make([][]int, T)
+		for id, t := range seats {
+			if t >= 1 && t <= T {
+				tables[t-1] = append(tables[t-1], idOf(id))
+			}
+		}
+		inRoom := map[string]bool{}
+		for _, m := range tables {
+			for _, p := range m {
+				if group[p] != "" {
+					inRoom[group[p]] = true
+				}
+			}
+		}
+		perTable := make([]map[string]int, T)
+		for t, m := range tables {
+			perTable[t] = map[string]int{}
+			declared := 0
+			for _, p := range m {
+				if group[p] != "" {
+					perTable[t][group[p]]++
+					declared++
+				}
+			}
+			if declared > 0 {
+				divSum += float64(len(perTable[t])) / float64(min(declared, len(inRoom)))
+				divN++
+			}
+			if ri == reunion {
+				continue
+			}
+			for i, a := range m {
+				for _, b := range m[i+1:] {
+					if host[a] && host[b] {
+						continue
+					}
+					meet.add(a, b)
+				}
+				if !host[a] {
+					if slices.Contains(visited[a], t) {
+						st.Revisits++
+					}
+					visited[a] = append(visited[a], t)
+				}
+			}
+		}
+		st.GroupsPerTable = append(st.GroupsPerTable, perTable)
+	}
+	st.RepeatPairs, st.RepeatMeetings = meet.repeats()
+	if divN > 0 {
+		st.Diversity = divSum / float64(divN)
+	}
+	return st
+}
+
+// pairCount counts meetings per pair: in a flat triangle for rooms up to a
+// few thousand people, in a map beyond.
+type pairCount struct {
+	n    int
+	flat []uint16
+	m    map[uint64]int
+}
+
+func newPairCount(n int) *pairCount {
+	if n*n <= 1<<23 {
+		return &pairCount{n: n, flat: make([]uint16, n*n)}
+	}
+	return &pairCount{n: n, m: map[uint64]int{}}
+}
+
+func (c *pairCount) add(a, b int) {
+	lo, hi := min(a, b), max(a, b)
+	if c.flat != nil {
+		c.flat[lo*c.n+hi]++
+		return
+	}
+	c.m[uint64(lo)<<32|uint64(hi)]++
+}
+
+// repeats returns the pairs met more than once and their meetings after
+// the first.
+func (c *pairCount) repeats() (pairs, meetings int) {
+	count := func(n int) {
+		if n > 1 {
+			pairs++
+			meetings += n - 1
+		}
+	}
+	for _, n := range c.flat {
+		count(int(n))
+	}
+	for _, n := range c.m {
+		count(n)
+	}
+	return pairs, meetings
+}
