@@ -48,3 +48,31 @@ func TestPlanRoundUsesTheSeatingsPlayed(t *testing.T) {
 	}
 	wantRebuilds(t, r.log, r.s)
 }
+
+func TestRoundEndSeatsFewPeopleTwoOrMoreATable(t *testing.T) {
+	// Ten people in a café set up with twenty tables: the next round uses
+	// five tables of two rather than ten tables of one.
+	r := newRoom(t, protocol.CreateCafe{Tables: 20, Questions: []string{"One?", "Two?"}})
+	for i := range 10 {
+		id := fmt.Sprintf("p%d", i)
+		r.do(joinCmd(id, protocol.Join{Name: "P " + id, Group: protocol.Groups[i%len(protocol.Groups)]}))
+	}
+	r.do(control(protocol.CmdRoundStart))
+	r.do(control(protocol.CmdRoundEnd))
+	if len(r.s.NextSeats) != 10 {
+		t.Fatalf("round 2 seats %d people, want 10", len(r.s.NextSeats))
+	}
+	size := map[int]int{}
+	for _, table := range r.s.NextSeats {
+		size[table]++
+	}
+	for table, n := range size {
+		if n < 2 {
+			t.Errorf("table %d seats %d in round 2 (%v)", table, n, size)
+		}
+	}
+	if len(size) != 5 {
+		t.Errorf("round 2 uses %d tables, want 5: %v", len(size), size)
+	}
+	wantRebuilds(t, r.log, r.s)
+}

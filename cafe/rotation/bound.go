@@ -40,12 +40,13 @@ func LowerBound(in Input) int {
 	}
 	planned := last - h
 	// Size bounds of the planned rounds and hosts per table.
-	los := make([][]int, 0, planned)
+	los, his := make([][]int, 0, planned), make([][]int, 0, planned)
 	for round := h + 1; round <= last; round++ {
 		if r.setUp(round) != nil {
 			return best
 		}
 		los = append(los, slices.Clone(r.lo))
+		his = append(his, slices.Clone(r.hi))
 	}
 	hosts := make([]int, r.T)
 	for _, p := range r.present {
@@ -93,10 +94,10 @@ func LowerBound(in Input) int {
 		allHosted = allHosted && n > 0
 	}
 	slots := 0
-	for _, lo := range los {
+	for i, lo := range los {
 		smallest := -1
 		for t, n := range lo {
-			if r.caps[t] > 0 && (smallest < 0 || n < smallest) {
+			if his[i][t] > 0 && (smallest < 0 || n < smallest) { // an open table
 				smallest = n
 			}
 		}

@@ -81,8 +81,9 @@ func randomInput(rng *rand.Rand) rotation.Input {
 // checkPlan reports whether plan keeps every hard constraint for in:
 // every planned round is there, everyone present sits exactly once at a real
 // table, absent people do not, hosts sit at home, overrides hold, tables stay
-// within capacity, and no table is two or more people smaller than another
-// unless it is full or holds only its fixed seats.
+// within capacity, no table is two or more people smaller than another
+// unless it is full, holds only its fixed seats or stays empty in a room too
+// small for two people a table, and nobody sits alone who need not.
 func checkPlan(t *testing.T, in rotation.Input, plan rotation.Schedule) bool {
 	t.Helper()
 	ok := true
@@ -149,8 +150,28 @@ func checkPlan(t *testing.T, in rotation.Input, plan rotation.Schedule) bool {
 		if reunion {
 			continue // people go home first; the rest are balanced around them
 		}
+		// When the room is too small for two people at every table, some
+		// tables stay empty; and unless the fixed seats or one-seat tables
+		// force it, nobody sits alone.
+		small, fixedNeed, roomy := 0, 0, present >= 2
+		for t, c := range in.Tables {
+			small += min(max(2, fixed[t]), c)
+			if fixed[t] > 0 {
+				fixedNeed += max(2, fixed[t])
+			}
+			roomy = roomy && c >= 3
+		}
+		closing := small > present
+		for t, n := range size {
+			if n == 1 && fixed[t] == 0 && roomy && fixedNeed <= present {
+				fail("round %d: someone sits alone at table %d (sizes %v, capacities %v)", round, t+1, size, in.Tables)
+			}
+		}
 		for a := range T {
 			for b := range T {
+				if size[b] == 0 && closing {
+					continue
+				}
 				if size[a] >= size[b]+2 && size[b] < in.Tables[b] && size[a] > fixed[a] {
 					fail("round %d: table %d holds %d, table %d only %d (sizes %v, capacities %v)", round, a+1, size[a], b+1, size[b], size, in.Tables)
 				}

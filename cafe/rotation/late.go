@@ -8,8 +8,11 @@ import "slices"
 // traveller goes to one of the emptiest tables with a free seat (so sizes stay
 // within one of each other), preferring the table where they have met the
 // fewest people, then where their group has the fewest people, then one they
-// have not sat at, then the lowest number. It returns 0 when no table has a
-// free seat.
+// have not sat at, then the lowest number. In a room with fewer than two
+// people a table, where the planner leaves tables empty, only the tables
+// with people count, until the room with the newcomer has two people for one
+// more table: the newcomer opens it and the next one joins them. It returns
+// 0 when no table has a free seat.
 func SeatLate(in Input, seats map[string]int, p Person) int {
 	T := len(in.Tables)
 	if p.Host && p.Home >= 1 && p.Home <= T {
@@ -48,6 +51,18 @@ func SeatLate(in Input, seats map[string]int, p Person) int {
 			same[t-1]++
 		}
 	}
+	// In a room too small for two people at every table some tables are
+	// empty: a newcomer joins a conversation rather than sit alone, unless
+	// the room with them in it fills one more table with two people.
+	seated, occupied, roomAt := 1, 0, false
+	for t, n := range count {
+		seated += n
+		if n > 0 {
+			occupied++
+			roomAt = roomAt || n < in.Tables[t]
+		}
+	}
+	joinOnly := roomAt && occupied >= min(T, max(1, seated/2))
 	best := -1
 	key := func(t int) [4]int {
 		v := 0
@@ -57,7 +72,7 @@ func SeatLate(in Input, seats map[string]int, p Person) int {
 		return [4]int{count[t], repeats[t], same[t], v}
 	}
 	for t := range T {
-		if count[t] >= in.Tables[t] {
+		if count[t] >= in.Tables[t] || joinOnly && count[t] == 0 {
 			continue
 		}
 		if best < 0 {

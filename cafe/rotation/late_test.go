@@ -53,3 +53,27 @@ func TestSeatLate(t *testing.T) {
 		}
 	})
 }
+
+func TestSeatLateInASmallRoom(t *testing.T) {
+	// Four people at tables 1 and 2 of six: the planner left 3 to 6 empty.
+	in := rotation.Input{Tables: []int{8, 8, 8, 8, 8, 8}}
+	seats := map[string]int{"a": 1, "b": 1, "c": 2, "d": 2}
+	for _, id := range []string{"a", "b", "c", "d"} {
+		in.People = append(in.People, rotation.Person{ID: id, Present: true})
+	}
+	arrive := func(id string) int {
+		t.Helper()
+		got := rotation.SeatLate(in, seats, rotation.Person{ID: id, Present: true})
+		seats[id] = got
+		return got
+	}
+	if got := arrive("e"); got != 1 {
+		t.Errorf("the fifth sits at %d, want 1: joining a conversation, not alone at an empty table", got)
+	}
+	if got := arrive("f"); got != 3 {
+		t.Errorf("the sixth sits at %d, want 3: six people make three tables of two", got)
+	}
+	if got := arrive("g"); got != 3 {
+		t.Errorf("the seventh sits at %d, want 3, with the sixth", got)
+	}
+}

@@ -340,3 +340,89 @@ func TestRotationComparison(t *testing.T) {
 		}
 	}
 }
+
+func TestPlanUsesFewerTablesForFewPeople(t *testing.T) {
+	// sizes returns the people per table of every round of plan.
+	sizes := func(in rotation.Input, plan rotation.Schedule) [][]int {
+		var out [][]int
+		for _, seats := range plan.Seats {
+			size := make([]int, len(in.Tables))
+			for _, table := range seats {
+				size[table-1]++
+			}
+			out = append(out, size)
+		}
+		return out
+	}
+	travellersAlone := func(in rotation.Input, seats map[string]int) []string {
+		count := map[int]int{}
+		for _, table := range seats {
+			count[table]++
+		}
+		var alone []string
+		for _, p := range in.People {
+			if !p.Host && count[seats[p.ID]] == 1 {
+				alone = append(alone, p.ID)
+			}
+		}
+		return alone
+	}
+	cases := []struct {
+		name       string
+		in         rotation.Input
+		wantTables int // tables with people in every round
+	}{
+		{"ten people at twenty tables sit two by two at five", withCapacity(input(10, 20, 0, 3, 1), 5), 5},
+		{"seven people at ten tables sit at three", withCapacity(input(7, 10, 0, 3, 1), 5), 3},
+		{"three hosts and four travellers at ten tables sit at the hosts' three", withCapacity(input(7, 10, 3, 3, 1), 5), 3},
+		{"ten hosts and five travellers: every host keeps their table", withCapacity(input(15, 10, 10, 3, 1), 5), 10},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			for name, planner := range map[string]func(rotation.Input) (rotation.Schedule, error){"Plan": rotation.Plan, "OffsetPlan": rotation.OffsetPlan} {
+				plan, err := planner(c.in)
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				checkPlan(t, c.in, plan)
+				for r, size := range sizes(c.in, plan) {
+					used := 0
+					for _, n := range size {
+						if n > 0 {
+							used++
+						}
+					}
+					if used != c.wantTables {
+						t.Errorf("%s round %d: people at %d tables (%v), want %d", name, r+1, used, size, c.wantTables)
+					}
+					if alone := travellersAlone(c.in, plan.Seats[r]); len(alone) > 0 {
+						t.Errorf("%s round %d: %v sit alone (%v)", name, r+1, alone, size)
+					}
+				}
+			}
+		})
+	}
+
+	t.Run("a repaired seating keeps the empty tables empty", func(t *testing.T) {
+		in := withCapacity(input(10, 20, 0, 2, 1), 5)
+		first := mustPlan(t, in)
+		in.History = first.Seats[:1]
+		in.Fixed = map[int]map[string]int{2: {"p1": 20}}
+		seats, err := rotation.Replan(in, 2, mustPlan(t, in).Round(2))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if seats["p1"] != 20 {
+			t.Errorf("p1 sits at %d, overridden to 20", seats["p1"])
+		}
+		if alone := travellersAlone(in, seats); len(alone) > 0 {
+			t.Errorf("%v sit alone: %v", alone, seats)
+		}
+	})
+}
+
+// withCapacity gives every table of in c seats.
+func withCapacity(in rotation.Input, c int) rotation.Input {
+	in.Tables = slices.Repeat([]int{c}, len(in.Tables))
+	return in
+}

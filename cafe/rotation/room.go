@@ -319,10 +319,12 @@ func (r *room) setUp(round int) error {
 }
 
 // levels turns the seats already taken at each table (lo, on entry) into
-// size bounds: the largest level L with Σ clamp(L, taken, cap) ≤ n, then
-// each table holds between clamp(L) (lo, on return) and clamp(L+1) (hi).
+// size bounds: the largest level L with Σ clamp(L, taken, cap) ≤ n over the
+// open tables (openTables), then each open table holds between clamp(L) (lo,
+// on return) and clamp(L+1) (hi), and the others hold nobody.
 func levels(lo, hi, caps []int, n int) {
 	fixed := slices.Clone(lo)
+	caps = openTables(fixed, caps, n)
 	sum := func(L int) int {
 		s := 0
 		for t, c := range caps {
@@ -343,6 +345,50 @@ func levels(lo, hi, caps []int, n int) {
 		lo[t] = min(max(a, fixed[t]), c)
 		hi[t] = min(max(a+1, fixed[t]), c)
 	}
+}
+
+// openTables returns the capacities of the tables that take people when n
+// sit and fixed[t] of them are already placed at table t (hosts, overrides):
+// caps itself when every table can hold two people or more. When the room is
+// too small for that, spreading it would leave people alone at tables, which
+// is no conversation; so the tables with fixed seats stay open, then the
+// lowest-numbered others of two seats or more while each can still get two
+// people, then more only if the seats do not suffice; the rest get capacity 0.
+func openTables(fixed, caps []int, n int) []int {
+	need := func(t int) int { return min(max(2, fixed[t]), caps[t]) }
+	total := 0
+	for t := range caps {
+		total += need(t)
+	}
+	if total <= n {
+		return caps
+	}
+	open := make([]int, len(caps))
+	used, room := 0, 0
+	for t, f := range fixed {
+		if f > 0 {
+			open[t] = caps[t]
+			used += need(t)
+			room += caps[t]
+		}
+	}
+	for t, c := range caps {
+		if open[t] == 0 && c >= 2 && used+2 <= n {
+			open[t] = c
+			used += 2
+			room += c
+		}
+	}
+	for t, c := range caps {
+		if room >= n {
+			break
+		}
+		if open[t] == 0 && c > 0 {
+			open[t] = c
+			room += c
+		}
+	}
+	return open
 }
 
 // commit records the round's seating as played and returns it.
