@@ -12,7 +12,13 @@
 //   - no table holds more than its capacity, and table sizes differ by at
 //     most one, as far as capacities and fixed seats (hosts, overrides) allow:
 //     each table's size lies in [min(L, cap), min(L+1, cap)] for one level L
-//     (raised to the fixed seats when those exceed L+1).
+//     (raised to the fixed seats when those exceed L+1);
+//   - nobody sits alone because the tables outnumber the people: when there
+//     are fewer people than two a table, only some tables are used (those
+//     with fixed seats, then the lowest-numbered others while each can get
+//     two people, more only if the seats run short) and the rest stay empty,
+//     rather than one person at each. A host stays at their table even when
+//     no traveller is left for it.
 //
 // Objectives, in strict order (a better value of an earlier one is never
 // traded for a later one, within the reach of the heuristic):

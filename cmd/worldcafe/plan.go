@@ -114,6 +114,13 @@ func runPlan(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	if *hosts > n {
 		return fmt.Errorf("%w: %d hosts but only %d participants", errUsage, *hosts, n)
 	}
+	// A table of one is no conversation: refuse rather than plan people alone.
+	if n < 2 {
+		return fmt.Errorf("%w: 1 participant cannot have a conversation; a table needs at least two people", errUsage)
+	}
+	if n < 2**tables {
+		return fmt.Errorf("%w: %d participants at %d tables would leave people alone; a table needs at least two people, so use at most %d tables", errUsage, n, *tables, n/2)
+	}
 	if !set["seats"] {
 		*seats = (n + *tables - 1) / *tables
 	}
