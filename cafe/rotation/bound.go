@@ -60,30 +60,36 @@ func LowerBound(in Input) int {
 	}
 
 	// tables
+	pinnedAt, freeAt := make([]map[int]int, r.T), make([]int, r.T)
 	for r1 := 1; r1 < last; r1++ {
+		for t := range r.T {
+			pinnedAt[t], freeAt[t] = nil, 0
+			if r1 > h {
+				if hosts[t] > 0 {
+					pinnedAt[t] = map[int]int{t: hosts[t]}
+				}
+				freeAt[t] = max(0, los[r1-h-1][t]-hosts[t])
+			}
+		}
+		if r1 <= h {
+			for id, seat := range in.History[r1-1] {
+				p, ok := r.index[id]
+				if !ok || seat < 1 || seat > r.T || !isPresent[p] {
+					continue
+				}
+				if t := seat - 1; r.host[p] {
+					if pinnedAt[t] == nil {
+						pinnedAt[t] = map[int]int{}
+					}
+					pinnedAt[t][int(r.home[p])]++
+				} else {
+					freeAt[t]++
+				}
+			}
+		}
 		sum := 0
 		for t := range r.T {
-			pinned := map[int]int{}
-			free := 0
-			if r1 <= h {
-				for id, seat := range in.History[r1-1] {
-					p, ok := r.index[id]
-					if seat != t+1 || !ok || !isPresent[p] {
-						continue
-					}
-					if r.host[p] {
-						pinned[int(r.home[p])]++
-					} else {
-						free++
-					}
-				}
-			} else {
-				if hosts[t] > 0 {
-					pinned[t] = hosts[t]
-				}
-				free = max(0, los[r1-h-1][t]-hosts[t])
-			}
-			sum += waterfill(pinned, free, r.T)
+			sum += waterfill(pinnedAt[t], freeAt[t], r.T)
 		}
 		best = max(best, sum)
 	}

@@ -75,10 +75,13 @@ func Plan(in Input) (Schedule, error) {
 		return first, nil // no repeat pair, every table as mixed as it can be
 	}
 	best := score(&in, first)
-	bound := LowerBound(in)
 	// Restarts while repeats stay above the bound, fewer for larger rooms:
 	// eight for a room of 200 over 4 rounds, none from about 700 people.
 	restarts := min(8, 2_000_000/max(1, len(in.People)*len(in.People)*max(1, in.Rounds-len(in.History))))
+	bound := 0
+	if restarts > 0 && best.stats.RepeatPairs > 0 {
+		bound = LowerBound(in)
+	}
 	for i := 1; i <= restarts && best.stats.RepeatPairs > bound; i++ {
 		if c, _, err := planWith(&in, mix(in.Seed, uint64(i)), false); err == nil {
 			best = better(best, score(&in, c))

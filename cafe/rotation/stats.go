@@ -66,7 +66,7 @@ func measure(in Input, rounds []map[string]int) Stats {
 			idOf(id)
 		}
 	}
-	meet := newPairCount(len(host))
+	meet := &pairCount{}
 	visited := map[int][]int{}
 	st := Stats{Diversity: 1}
 	var divSum float64
@@ -127,44 +127,26 @@ func measure(in Input, rounds []map[string]int) Stats {
 	return st
 }
 
-// pairCount counts meetings per pair: in a flat triangle for rooms up to a
-// few thousand people, in a map beyond.
-type pairCount struct {
-	n    int
-	flat []uint16
-	m    map[uint64]int
-}
-
-func newPairCount(n int) *pairCount {
-	if n*n <= 1<<23 {
-		return &pairCount{n: n, flat: make([]uint16, n*n)}
-	}
-	return &pairCount{n: n, m: map[uint64]int{}}
-}
+// pairCount counts meetings per pair. It keeps one entry per meeting, not
+// a counter per pair: a plan has a few meetings per person, while a table of
+// every pair is n² (8 MB for 2,000 people) and Plan measures several plans.
+type pairCount struct{ meetings []uint64 }
 
 func (c *pairCount) add(a, b int) {
-	lo, hi := min(a, b), max(a, b)
-	if c.flat != nil {
-		c.flat[lo*c.n+hi]++
-		return
-	}
-	c.m[uint64(lo)<<32|uint64(hi)]++
+	c.meetings = append(c.meetings, uint64(min(a, b))<<32|uint64(max(a, b)))
 }
 
 // repeats returns the pairs met more than once and their meetings after
 // the first.
 func (c *pairCount) repeats() (pairs, meetings int) {
-	count := func(n int) {
-		if n > 1 {
-			pairs++
-			meetings += n - 1
+	slices.Sort(c.meetings)
+	for i := 1; i < len(c.meetings); i++ {
+		if c.meetings[i] == c.meetings[i-1] {
+			meetings++
+			if i == 1 || c.meetings[i-1] != c.meetings[i-2] {
+				pairs++
+			}
 		}
-	}
-	for _, n := range c.flat {
-		count(int(n))
-	}
-	for _, n := range c.m {
-		count(n)
 	}
 	return pairs, meetings
 }
