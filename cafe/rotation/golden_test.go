@@ -28,8 +28,9 @@ func planHash(plan rotation.Schedule) string {
 // TestPlansArePinned pins the plans of a few cafés and seeds: the planner is
 // a pure function of its input, so a change here is a change of behaviour,
 // to be made on purpose. The rooms marked "fewer than two a table" were
-// pinned again when such rooms began to use fewer tables; every other plan is
-// as it was before the planner became its own package.
+// pinned again when such rooms began to use fewer tables, the room of one
+// heavy group when large rooms got a work budget; every other plan is as it
+// was before the planner became its own package.
 func TestPlansArePinned(t *testing.T) {
 	cases := []struct {
 		n, tables, hosts, rounds int
@@ -67,7 +68,8 @@ func TestPlansArePinned(t *testing.T) {
 	}
 
 	t.Run("two thirds of 2,000 people in one group", func(t *testing.T) {
-		if got, want := planHash(mustPlan(t, oneGroupHeavy())), "d080419b7a82f995"; got != want {
+		// Pinned again when the search of large rooms got its work budget.
+		if got, want := planHash(mustPlan(t, oneGroupHeavy())), "c97374a21d655087"; got != want {
 			t.Errorf("plan %s, pinned %s", got, want)
 		}
 	})

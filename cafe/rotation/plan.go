@@ -74,10 +74,16 @@ func Plan(in Input) (Schedule, error) {
 	if r.repeats == 0 && r.unmixed == 0 {
 		return first, nil // no repeat pair, every table as mixed as it can be
 	}
-	best := score(&in, first)
 	// Restarts while repeats stay above the bound, fewer for larger rooms:
 	// eight for a room of 200 over 4 rounds, none from about 700 people.
 	restarts := min(8, 2_000_000/max(1, len(in.People)*len(in.People)*max(1, in.Rounds-len(in.History))))
+	if r.repeats == 0 && restarts == 0 {
+		// A large room without a repeat pair: the other candidates could
+		// only mix a few tables better, for three times the work, while the
+		// café waits for its round to end.
+		return first, nil
+	}
+	best := score(&in, first)
 	bound := 0
 	if restarts > 0 && best.stats.RepeatPairs > 0 {
 		bound = LowerBound(in)
@@ -97,7 +103,7 @@ func Plan(in Input) (Schedule, error) {
 }
 
 func score(in *Input, plan Schedule) scored {
-	return scored{plan, measure(*in, append(slices.Clone(in.History), plan.Seats...))}
+	return scored{plan, measureDetail(*in, append(slices.Clone(in.History), plan.Seats...), false)}
 }
 
 // scored is a candidate plan with its Stats (lower bound aside).

@@ -426,3 +426,44 @@ func withCapacity(in rotation.Input, c int) rotation.Input {
 	in.Tables = slices.Repeat([]int{c}, len(in.Tables))
 	return in
 }
+
+// TestSkewedRoomsKeepTheirQuality holds the large rooms whose tables cannot
+// all be mixed, where the search is cut short by its work bound, to what
+// they reached when it ran to the end: no repeat pair, no revisit, and the
+// same diversity, well above the offset rule's.
+func TestSkewedRoomsKeepTheirQuality(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		in        rotation.Input
+		diversity float64
+	}{
+		{"two thirds of 2,000 people in one group", oneGroupHeavy(), 0.48},
+		{"2,000 people in groups of 40 % down to 2 %", unevenGroups(2000, 400, 4), 0.749},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			for played := range 4 {
+				in := c.in
+				if played > 0 {
+					in = roundEnd(t, c.in, played)
+				}
+				plan := mustPlan(t, in)
+				checkPlan(t, in, plan)
+				st := rotation.Measure(in, plan)
+				off := rotation.Measure(in, mustOffset(t, in))
+				if st.RepeatPairs != 0 || st.Revisits != 0 || st.Diversity < c.diversity || st.Diversity < off.Diversity {
+					t.Errorf("after %d rounds: %d repeat pairs, %d revisits, diversity %.4f (offset rule %.4f); want 0, 0, at least %.3f",
+						played, st.RepeatPairs, st.Revisits, st.Diversity, off.Diversity, c.diversity)
+				}
+			}
+		})
+	}
+}
+
+func mustOffset(tb testing.TB, in rotation.Input) rotation.Schedule {
+	tb.Helper()
+	plan, err := rotation.OffsetPlan(in)
+	if err != nil {
+		tb.Fatalf("OffsetPlan: %v", err)
+	}
+	return plan
+}

@@ -19,8 +19,8 @@ func Replan(in Input, round int, current map[string]int) (map[string]int, error)
 	if repaired == nil {
 		return full, nil
 	}
-	r := measure(in, append(slices.Clone(in.History), repaired))
-	f := measure(in, append(slices.Clone(in.History), full))
+	r := measureDetail(in, append(slices.Clone(in.History), repaired), false)
+	f := measureDetail(in, append(slices.Clone(in.History), full), false)
 	if f.RepeatPairs < r.RepeatPairs || f.RepeatPairs == r.RepeatPairs && f.RepeatMeetings < r.RepeatMeetings {
 		return full, nil
 	}

@@ -46,7 +46,8 @@ type room struct {
 	free    []int32 // travellers the planner places, input order
 	cost    []cost  // cached costHere of movable people during improve
 	work    int     // people visited so far, to bound the search
-	budget  int     // work allowed until the end of this round
+	budget  int     // work allowed for any gain until the end of this round
+	limit   int     // work allowed for removing repeats
 }
 
 func newRoom(in *Input, seed uint64) (*room, error) {
@@ -314,7 +315,8 @@ func (r *room) setUp(round int) error {
 	for _, p := range r.free {
 		r.movable[p] = true
 	}
-	r.budget = r.work + workPerRound
+	r.budget = r.work + workFor(len(r.free))
+	r.limit = r.work + limitFactor*workFor(len(r.free))
 	return nil
 }
 

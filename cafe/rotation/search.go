@@ -19,11 +19,26 @@ func (a cost) less(b cost) bool { return a.hi < b.hi || a.hi == b.hi && a.lo < b
 func (a cost) isZero() bool     { return a.hi == 0 && a.lo == 0 }
 func (a cost) negative() bool   { return a.less(cost{}) }
 
-// workPerRound bounds the search effort per round, counted in people
-// visited. It is far above what usual cafés need (2,000 people at 400
-// tables use a few million) and keeps crowded rooms, where repeats are
-// forced and the search never runs out of candidates, to about a second.
-const workPerRound = 40_000_000
+// The search's effort per round is bounded by a count of work: tables
+// screened and people visited. It is a count, not a clock, so a plan stays a
+// pure function of its input and seed, on any machine under any load. The
+// budget is workPerTraveller for each traveller to place, and at least
+// minWorkPerRound: small rooms (up to a few hundred people) never reach it
+// and are searched to the end. Past the budget the search only moves
+// travellers who sit with someone they have met, until limitFactor times
+// the budget: a large room whose tables cannot all be mixed (one group much
+// larger than the others), where the search would go on trading small
+// diversity gains for millions of steps, stops after a few milliseconds with
+// its repeats still searched away; a crowded room where repeats are forced
+// stops at the limit.
+const (
+	workPerTraveller = 32
+	minWorkPerRound  = 200_000
+	limitFactor      = 4
+)
+
+// workFor is the budget of one round's search with free travellers to place.
+func workFor(free int) int { return max(minWorkPerRound, workPerTraveller*free) }
 
 func (r *room) offsetSeat(round int) {
 	k := make([]int, r.T)
@@ -168,11 +183,11 @@ func (r *room) improve() {
 		r.rng.Shuffle(len(movers), func(i, j int) { movers[i], movers[j] = movers[j], movers[i] })
 		improved := false
 		for _, a := range movers {
-			if r.work > r.budget {
+			if r.work > r.limit {
 				return
 			}
-			if r.cost[a].isZero() {
-				continue
+			if r.cost[a].isZero() || r.work > r.budget && r.cost[a].hi == 0 {
+				continue // past the budget, only repeats are still worth the work
 			}
 			if _, ok := r.bestStep(a, false); ok {
 				improved = true
@@ -198,6 +213,7 @@ func (r *room) bestStep(a int32, neutral bool) (cost, bool) {
 		return d.less(best)
 	}
 	start := r.rng.IntN(r.T)
+	r.work += r.T // every table is screened, most without visiting anyone
 	canLeave := len(r.members[A]) > r.lo[A]
 	// A traveller without repeats can only gain on groups and revisits, so
 	// most tables are screened out by those alone, before any repeat is
@@ -298,7 +314,7 @@ func (r *room) shake() {
 	bestSeat := slices.Clone(r.seat)
 	budget := min(200+20*len(r.free), 20000)
 	stale, staleLimit := 0, 50+len(r.free)
-	for step := 0; step < budget && stale < staleLimit && len(who) > 0 && r.work <= r.budget; step++ {
+	for step := 0; step < budget && stale < staleLimit && len(who) > 0 && r.work <= r.limit; step++ {
 		a := who[r.rng.IntN(len(who))]
 		stale++
 		if d, ok := r.bestStep(a, true); ok {

@@ -35,27 +35,43 @@ func Measure(in Input, plan Schedule) Stats {
 }
 
 // measure is Measure without the lower bound, over the given rounds.
-func measure(in Input, rounds []map[string]int) Stats {
+func measure(in Input, rounds []map[string]int) Stats { return measureDetail(in, rounds, true) }
+
+// measureDetail is measure; without detail it leaves GroupsPerTable out,
+// which is most of its cost when Plan only compares candidates.
+func measureDetail(in Input, rounds []map[string]int, detail bool) Stats {
 	T := len(in.Tables)
 	index := make(map[string]int, len(in.People))
+	groupIndex := map[string]int{}
 	var host []bool
-	var group []string
+	var group []int // index in groupNames, -1 when none declared
+	var groupNames []string
+	add := func(id string, isHost bool, g string) int {
+		i := len(host)
+		index[id] = i
+		host = append(host, isHost)
+		gi := -1
+		if g != "" {
+			var ok bool
+			if gi, ok = groupIndex[g]; !ok {
+				gi = len(groupNames)
+				groupIndex[g] = gi
+				groupNames = append(groupNames, g)
+			}
+		}
+		group = append(group, gi)
+		return i
+	}
 	for _, p := range in.People {
 		if _, dup := index[p.ID]; !dup {
-			index[p.ID] = len(host)
-			host = append(host, p.Host)
-			group = append(group, p.Group)
+			add(p.ID, p.Host, p.Group)
 		}
 	}
 	idOf := func(id string) int {
-		i, ok := index[id]
-		if !ok {
-			i = len(host)
-			index[id] = i
-			host = append(host, false)
-			group = append(group, "")
+		if i, ok := index[id]; ok {
+			return i
 		}
-		return i
+		return add(id, false, "")
 	}
 	reunion := -1
 	if in.ReturnHome && in.Rounds >= 2 && len(rounds) == in.Rounds {
@@ -67,37 +83,57 @@ func measure(in Input, rounds []map[string]int) Stats {
 		}
 	}
 	meet := &pairCount{}
-	visited := map[int][]int{}
+	visited := make([][]int, len(host))
 	st := Stats{Diversity: 1}
 	var divSum float64
 	divN := 0
+	count := make([]int, len(groupNames))
+	tables := make([][]int, T)
 	for ri, seats := range rounds {
-		tables := make([][]int, T)
+		for t := range tables {
+			tables[t] = tables[t][:0]
+		}
 		for id, t := range seats {
 			if t >= 1 && t <= T {
 				tables[t-1] = append(tables[t-1], idOf(id))
 			}
 		}
-		inRoom := map[string]bool{}
+		inRoom := 0
+		clear(count)
 		for _, m := range tables {
 			for _, p := range m {
-				if group[p] != "" {
-					inRoom[group[p]] = true
+				if g := group[p]; g >= 0 && count[g] == 0 {
+					count[g] = 1
+					inRoom++
 				}
 			}
 		}
-		perTable := make([]map[string]int, T)
+		var perTable []map[string]int
+		if detail {
+			perTable = make([]map[string]int, T)
+		}
 		for t, m := range tables {
-			perTable[t] = map[string]int{}
-			declared := 0
+			clear(count)
+			declared, distinct := 0, 0
 			for _, p := range m {
-				if group[p] != "" {
-					perTable[t][group[p]]++
+				if g := group[p]; g >= 0 {
+					if count[g] == 0 {
+						distinct++
+					}
+					count[g]++
 					declared++
 				}
 			}
+			if detail {
+				perTable[t] = map[string]int{}
+				for g, n := range count {
+					if n > 0 {
+						perTable[t][groupNames[g]] = n
+					}
+				}
+			}
 			if declared > 0 {
-				divSum += float64(len(perTable[t])) / float64(min(declared, len(inRoom)))
+				divSum += float64(distinct) / float64(min(declared, inRoom))
 				divN++
 			}
 			if ri == reunion {
@@ -118,7 +154,9 @@ func measure(in Input, rounds []map[string]int) Stats {
 				}
 			}
 		}
-		st.GroupsPerTable = append(st.GroupsPerTable, perTable)
+		if detail {
+			st.GroupsPerTable = append(st.GroupsPerTable, perTable)
+		}
 	}
 	st.RepeatPairs, st.RepeatMeetings = meet.repeats()
 	if divN > 0 {
