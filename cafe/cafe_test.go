@@ -1799,7 +1799,13 @@ func checkPlan(t *testing.T, s *cafe.State, plan map[string]int) bool {
 		}
 	}
 	if len(count) > 1 {
-		if lo, hi := slices.Min(count[1:]), slices.Max(count[1:]); hi-lo > 1 {
+		sizes := count[1:]
+		if len(s.Participants) < 2*s.Tables {
+			// Too few people for two at every table: the planner leaves
+			// tables empty rather than seat people alone.
+			sizes = slices.DeleteFunc(slices.Clone(sizes), func(n int) bool { return n == 0 })
+		}
+		if lo, hi := slices.Min(sizes), slices.Max(sizes); hi-lo > 1 {
 			t.Errorf("table sizes %v differ by %d", count[1:], hi-lo)
 			ok = false
 		}

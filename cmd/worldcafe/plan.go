@@ -15,7 +15,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/worldcafe/worldcafe/cafe"
+	"github.com/worldcafe/worldcafe/cafe/rotation"
 	"github.com/worldcafe/worldcafe/protocol"
 )
 
@@ -69,7 +69,7 @@ func runPlan(_ context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%w: -participants must be at most %d", errUsage, protocol.MaxParticipants)
 	}
 
-	var people []cafe.PlanPerson
+	var people []rotation.Person
 	if *groups != "" {
 		var marked bool
 		var err error
@@ -96,7 +96,7 @@ func runPlan(_ context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("%w: -participants (or -groups) is required", errUsage)
 		}
 		for i := range *participants {
-			people = append(people, cafe.PlanPerson{
+			people = append(people, rotation.Person{
 				ID: "p" + strconv.Itoa(i+1), Group: protocol.Groups[i%len(protocol.Groups)],
 			})
 		}
@@ -113,6 +113,13 @@ func runPlan(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if *hosts > n {
 		return fmt.Errorf("%w: %d hosts but only %d participants", errUsage, *hosts, n)
+	}
+	// A table of one is no conversation: refuse rather than plan people alone.
+	if n < 2 {
+		return fmt.Errorf("%w: 1 participant cannot have a conversation; a table needs at least two people", errUsage)
+	}
+	if n < 2**tables {
+		return fmt.Errorf("%w: %d participants at %d tables would leave people alone; a table needs at least two people, so use at most %d tables", errUsage, n, *tables, n/2)
 	}
 	if !set["seats"] {
 		*seats = (n + *tables - 1) / *tables
@@ -133,30 +140,30 @@ func runPlan(_ context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 
-	in := cafe.PlanInput{People: people, Tables: slices.Repeat([]int{*seats}, *tables), Rounds: *rounds, Seed: *seed}
-	plan, err := cafe.Plan(in)
+	in := rotation.Input{People: people, Tables: slices.Repeat([]int{*seats}, *tables), Rounds: *rounds, Seed: *seed}
+	plan, err := rotation.Plan(in)
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	st := cafe.Stats(in, plan)
+	st := rotation.Measure(in, plan)
 	st.Diversity = math.Round(st.Diversity*1000) / 1000
 	if *asJSON {
 		return writePlanJSON(stdout, in, plan, st)
 	}
-	offset, err := cafe.OffsetPlan(in)
+	offset, err := rotation.OffsetPlan(in)
 	if err != nil {
 		return err
 	}
-	return writePlanText(stdout, in, plan, st, cafe.Stats(in, offset))
+	return writePlanText(stdout, in, plan, st, rotation.Measure(in, offset))
 }
 
 // hostsMarked reports whether any person is already a host (from -groups).
-func hostsMarked(people []cafe.PlanPerson) bool {
-	return slices.ContainsFunc(people, func(p cafe.PlanPerson) bool { return p.Host })
+func hostsMarked(people []rotation.Person) bool {
+	return slices.ContainsFunc(people, func(p rotation.Person) bool { return p.Host })
 }
 
 // readGroups reads the -groups CSV; marked reports whether it names hosts.
-func readGroups(path string) (people []cafe.PlanPerson, marked bool, err error) {
+func readGroups(path string) (people []rotation.Person, marked bool, err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, false, err
@@ -206,7 +213,7 @@ func readGroups(path string) (people []cafe.PlanPerson, marked bool, err error) 
 				return nil, false, fmt.Errorf("%s:%d: host column %q: want host, yes, true, 1 or empty", path, line, rec[2])
 			}
 		}
-		people = append(people, cafe.PlanPerson{ID: id, Group: group, Host: host})
+		people = append(people, rotation.Person{ID: id, Group: group, Host: host})
 	}
 	if len(people) == 0 {
 		return nil, false, fmt.Errorf("%s: no participants", path)
@@ -216,7 +223,7 @@ func readGroups(path string) (people []cafe.PlanPerson, marked bool, err error) 
 
 type planJSON struct {
 	Rounds []planRoundJSON `json:"rounds"`
-	Stats  cafe.PlanStats  `json:"stats"`
+	Stats  rotation.Stats  `json:"stats"`
 }
 
 type planRoundJSON struct {
@@ -231,7 +238,7 @@ type planTableJSON struct {
 }
 
 // tablesOf lays out one round: per table its host and participants.
-func tablesOf(in cafe.PlanInput, seats map[string]int) []planTableJSON {
+func tablesOf(in rotation.Input, seats map[string]int) []planTableJSON {
 	out := make([]planTableJSON, len(in.Tables))
 	for t := range out {
 		out[t] = planTableJSON{Table: t + 1, Participants: []string{}}
@@ -250,7 +257,7 @@ func tablesOf(in cafe.PlanInput, seats map[string]int) []planTableJSON {
 	return out
 }
 
-func writePlanJSON(w io.Writer, in cafe.PlanInput, plan cafe.RotationPlan, st cafe.PlanStats) error {
+func writePlanJSON(w io.Writer, in rotation.Input, plan rotation.Schedule, st rotation.Stats) error {
 	out := planJSON{Stats: st}
 	for i, seats := range plan.Seats {
 		out.Rounds = append(out.Rounds, planRoundJSON{Round: plan.From + i, Tables: tablesOf(in, seats)})
@@ -260,7 +267,7 @@ func writePlanJSON(w io.Writer, in cafe.PlanInput, plan cafe.RotationPlan, st ca
 	return enc.Encode(out)
 }
 
-func writePlanText(w io.Writer, in cafe.PlanInput, plan cafe.RotationPlan, st, offset cafe.PlanStats) error {
+func writePlanText(w io.Writer, in rotation.Input, plan rotation.Schedule, st, offset rotation.Stats) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for i, seats := range plan.Seats {
 		fmt.Fprintf(tw, "Round %d\n", plan.From+i)

@@ -226,6 +226,11 @@ func TestPlanCommandRejectsBadArguments(t *testing.T) {
 		{"a head count that disagrees with the file", []string{"--participants", "4", "--tables", "2", "--groups", twoHosts}, "-participants 4, but"},
 		{"hosts both marked and counted", []string{"--tables", "2", "--hosts", "1", "--groups", twoHosts}, "leave out -hosts"},
 		{"file hosts beyond the tables", []string{"--tables", "1", "--groups", twoHosts}, "2 hosts but only 1 tables"},
+		{"fewer than two people a table", []string{"--participants", "10", "--tables", "20"}, "10 participants at 20 tables would leave people alone; a table needs at least two people, so use at most 5 tables"},
+		{"one short of two a table", []string{"--participants", "19", "--tables", "10"}, "use at most 9 tables"},
+		{"one person alone", []string{"--participants", "1", "--tables", "1"}, "1 participant cannot have a conversation"},
+		{"a groups file too short for its tables", []string{"--tables", "2", "--groups", twoHosts}, "3 participants at 2 tables would leave people alone"},
+		{"tables of one seat", []string{"--participants", "8", "--tables", "4", "--seats", "1"}, "8 participants do not fit at 4 tables of 1 seats"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
