@@ -85,12 +85,17 @@ func (s *Server) CreateCafe(ctx context.Context, req protocol.CreateCafe) (proto
 		return protocol.Created{}, err
 	}
 
+	rn := newRunner(s, id)
+	if err := rn.claim(ctx); err != nil {
+		rn.cancel()
+		return protocol.Created{}, err
+	}
 	s.mu.Lock()
 	if s.closing {
 		s.mu.Unlock()
+		rn.cancel()
 		return protocol.Created{}, errRunnerStopped
 	}
-	rn := newRunner(s, id)
 	s.startRunner(rn)
 	s.mu.Unlock()
 	if _, err := rn.do(ctx, cafe.Command{Type: protocol.CmdCafeCreate, Actor: cafe.System, Data: cafe.Create{Request: req, JoinCode: code}}); err != nil {

@@ -23,6 +23,7 @@ type Metrics struct {
 	Cafes           atomic.Int64  // cafés loaded in memory
 	Loads           atomic.Uint64 // cafés loaded from the store since start
 	Unloads         atomic.Uint64 // idle cafés unloaded since start
+	Takeovers       atomic.Uint64 // cafés this node took the lease of (cluster mode)
 	CommitLatency   *Histogram    // store append, seconds
 	FanoutLatency   *Histogram    // commit → written to a socket, seconds
 	// ClientFaults counts connections refused or ended by what a client
@@ -140,6 +141,7 @@ func (m *Metrics) WritePrometheus(w io.Writer) {
 	gauge("worldcafe_cafes_loaded", "Cafés loaded in memory.", m.Cafes.Load())
 	counter("worldcafe_cafe_loads_total", "Cafés loaded from the store.", m.Loads.Load())
 	counter("worldcafe_cafe_unloads_total", "Idle cafés unloaded from memory.", m.Unloads.Load())
+	counter("worldcafe_cafe_takeovers_total", "Cafés whose lease this node took (cluster mode).", m.Takeovers.Load())
 	counter("worldcafe_connections_total", "WebSocket connections accepted.", m.ConnectionsOpen.Load())
 	counter("worldcafe_events_total", "Events committed to the log.", m.Events.Load())
 	counter("worldcafe_commands_total", "Commands accepted.", m.Commands.Load())

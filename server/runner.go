@@ -27,7 +27,8 @@ type runner struct {
 	attachC chan *attachReq
 	detachC chan subscriber
 	reportC chan chan report.Report
-	done    chan struct{} // closed when run returns
+	done    chan struct{}   // closed when run returns
+	ctx     context.Context // the runner's lifetime; cancel ends it
 	cancel  context.CancelFunc
 
 	// Owned by the run goroutine.
@@ -43,6 +44,11 @@ type runner struct {
 	snapSeq   uint64
 	snapBusy  atomic.Bool
 	snapCache [2]cachedSnapshot // [0] everyone, [1] facilitator
+
+	// Cluster mode only (cluster.go).
+	ownership
+	clusterC <-chan time.Time
+	clusterT *time.Ticker
 }
 
 // request is a command for the runner. done is called on the runner's
@@ -74,7 +80,10 @@ func newRunner(srv *Server, id string) *runner {
 	t.Stop()
 	idle := time.NewTimer(time.Hour)
 	idle.Stop()
+	ctx, cancel := context.WithCancel(srv.ctx)
 	return &runner{
+		ctx:     ctx,
+		cancel:  cancel,
 		id:      id,
 		srv:     srv,
 		log:     srv.log.With("cafe", id),
@@ -92,15 +101,30 @@ func newRunner(srv *Server, id string) *runner {
 }
 
 // load rebuilds the café from the store: newest snapshot plus the tail, or
-// the whole log if the snapshot cannot be read. It runs before run starts.
+// the whole log if the snapshot cannot be read. It runs before run starts,
+// and again whenever the state must be put back to the log's. In cluster
+// mode the first load subscribes to the café's events before it reads the
+// log (so nothing falls between the two) and tries to take the lease.
 func (r *runner) load(ctx context.Context) error {
+	first := r.srv.cluster != nil && r.relay == nil && !r.isOwner.Load()
+	if first {
+		if err := r.subscribe(ctx); err != nil {
+			return err
+		}
+	}
 	st, epoch, err := store.Rebuild(ctx, r.srv.store, r.id)
 	if err != nil {
 		return err
 	}
 	r.state, r.epoch, r.snapSeq = st, epoch, st.Seq
 	r.srv.metrics.Loads.Add(1)
-	return r.fillRing(ctx)
+	if err := r.fillRing(ctx); err != nil {
+		return err
+	}
+	if first {
+		r.tryOwn(ctx)
+	}
+	return nil
 }
 
 // stopped reports whether run has returned (after a failure, an unload or
@@ -229,12 +253,19 @@ func (r *runner) detach(s subscriber) {
 func (r *runner) run(ctx context.Context) {
 	defer close(r.done)
 	defer r.stop()
+	if r.srv.cluster != nil {
+		r.startCluster(ctx)
+	}
 	for {
 		r.armTimer()
 		r.armIdle()
 		select {
 		case <-ctx.Done():
 			return
+		case ev, ok := <-r.relay:
+			r.relayed(ctx, ev, ok)
+		case <-r.clusterC:
+			r.clusterTick(ctx)
 		case <-r.inbox.ready:
 			batch := r.inbox.take(nil, r.srv.cfg.MaxBatch)
 			if len(batch) == 0 {
@@ -261,6 +292,7 @@ func (r *runner) run(ctx context.Context) {
 			r.idleC = nil
 			if r.srv.unload(r) {
 				r.saveSnapshotNow()
+				r.release()
 				return
 			}
 		}
@@ -279,6 +311,9 @@ func (r *runner) logTimerFailure(res result) {
 func (r *runner) stop() {
 	r.timer.Stop()
 	r.idle.Stop()
+	if r.clusterT != nil {
+		r.clusterT.Stop()
+	}
 	for _, req := range r.inbox.close(errRunnerStopped) {
 		req.done(result{err: errRunnerStopped})
 	}
@@ -289,7 +324,7 @@ func (r *runner) stop() {
 // while the server was down ends at once.
 func (r *runner) armTimer() {
 	dl, ok := r.state.Deadline()
-	if !ok {
+	if !ok || !r.owns() {
 		if r.timerC != nil {
 			r.timer.Stop()
 			r.timerC, r.armedFor = nil, time.Time{}
@@ -332,6 +367,10 @@ func (r *runner) armIdle() {
 // state is rebuilt from the store. An error means the café could not be put
 // back in a known state and must stop.
 func (r *runner) handle(ctx context.Context, batch []*request) error {
+	if !r.owns() {
+		r.toOwner(batch)
+		return nil
+	}
 	now := r.srv.cfg.Now()
 	results := make([]result, len(batch))
 	var events []protocol.Event
@@ -364,7 +403,7 @@ func (r *runner) handle(ctx context.Context, batch []*request) error {
 		// batch is not.
 		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		wake, _ := r.state.Deadline()
-		err := r.srv.store.Append(actx, r.id, events, wake)
+		err := r.append(actx, events, wake)
 		cancel()
 		r.srv.metrics.CommitLatency.Observe(time.Since(start))
 		if err != nil {
@@ -426,7 +465,10 @@ func (r *runner) restore(ctx context.Context, pending []protocol.Event) error {
 // folded into the state already, so the café is reloaded from the store,
 // which holds the truth.
 func (r *runner) failBatch(ctx context.Context, batch []*request, results []result, err error) error {
-	if errors.Is(err, store.ErrConflict) {
+	if errors.Is(err, store.ErrFenced) {
+		r.log.Warn("another node owns this café now; following it", "err", err)
+		r.disown()
+	} else if errors.Is(err, store.ErrConflict) {
 		r.log.Error("log moved under this runner; reloading", "err", err)
 	} else {
 		r.log.Error("append failed", "err", err)

@@ -67,6 +67,17 @@ type Config struct {
 	// LoadTimeout bounds loading one café from the store. Default 30 s.
 	LoadTimeout time.Duration
 
+	// Cluster mode, when Store is shared by several nodes (store/redis;
+	// see cluster.go). Node names this node; default a random id, which is
+	// fine because a restarted node is a new node. LeaseTTL is how long a
+	// café's owner holds it without renewing (renewed every third of it):
+	// a dead owner's cafés are taken over within about LeaseTTL plus a third.
+	// Default 3 s. ForwardTimeout bounds a command forwarded to the owner;
+	// past it the device is told to try again. Default 5 s.
+	Node           string
+	LeaseTTL       time.Duration
+	ForwardTimeout time.Duration
+
 	// MessageRate and MessageBurst limit the frames one connection may send
 	// (per second, and in a burst). Default 10/s, burst 30. Negative: no limit.
 	MessageRate  float64
@@ -186,6 +197,12 @@ func (c *Config) setDefaults() {
 	if c.LoadTimeout == 0 {
 		c.LoadTimeout = 30 * time.Second
 	}
+	if c.LeaseTTL == 0 {
+		c.LeaseTTL = 3 * time.Second
+	}
+	if c.ForwardTimeout == 0 {
+		c.ForwardTimeout = 5 * time.Second
+	}
 	if c.MessageRate == 0 {
 		c.MessageRate = 10
 	}
@@ -241,7 +258,8 @@ type Server struct {
 	ctx    context.Context // lifetime of runners
 	cancel context.CancelFunc
 
-	loads singleflight.Group // one load per café at a time
+	loads   singleflight.Group // one load per café at a time
+	cluster *cluster           // nil on a single node
 
 	mu       sync.Mutex
 	runners  map[string]*runner
@@ -267,6 +285,7 @@ func New(cfg Config) (*Server, error) {
 		ctx: ctx, cancel: cancel,
 		runners: map[string]*runner{}, sessions: map[*session]struct{}{},
 	}
+	s.cluster = newCluster(cfg.Store, cfg)
 	s.routes()
 	return s, nil
 }
@@ -291,6 +310,11 @@ func (s *Server) Start(ctx context.Context) error {
 			// One broken café must not keep the others offline.
 			s.log.Error("loading café failed", "cafe", id, "err", err)
 		}
+	}
+	if s.cluster != nil {
+		// Bounded by the server's lifetime; Shutdown cancels s.ctx.
+		go s.serveMailbox(s.ctx)
+		go s.watchOrphans(s.ctx)
 	}
 	s.ready.Store(true)
 	s.log.Info("running rounds re-armed", "count", len(wakes))
@@ -326,6 +350,7 @@ func (s *Server) runner(ctx context.Context, id string) (*runner, error) {
 		defer cancel()
 		r := newRunner(s, id)
 		if err := r.load(lctx); err != nil {
+			r.cancel()
 			return nil, err
 		}
 		s.mu.Lock()
@@ -385,13 +410,11 @@ func (s *Server) unload(r *runner) bool {
 func (s *Server) startRunner(r *runner) {
 	s.runners[r.id] = r
 	s.metrics.Cafes.Add(1)
-	ctx, cancel := context.WithCancel(s.ctx)
-	r.cancel = cancel
 	s.runnersWG.Add(1)
 	go func() {
 		defer s.runnersWG.Done()
-		defer cancel()
-		r.run(ctx)
+		defer r.cancel()
+		r.run(r.ctx)
 	}()
 }
 
