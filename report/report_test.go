@@ -100,7 +100,7 @@ func reportRoom(t *testing.T) *room {
 		Questions: []string{"What should *governments* do?", "Which issues matter most?"},
 		Tables:    2,
 	})
-	r.do(joinCmd("h1", protocol.Join{Name: "Ana", Group: "government", Host: true}))
+	r.joinHost("h1", protocol.Join{Name: "Ana", Group: "government"})
 	r.do(joinCmd("a1", protocol.Join{Name: "Ben | Bo", Group: "civil_society"}))
 	r.do(joinCmd("a2", protocol.Join{Name: "Secret", Group: "academia", Anonymous: true}))
 	r.do(control(protocol.CmdRoundStart))
