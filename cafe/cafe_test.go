@@ -1036,7 +1036,8 @@ func TestPostingNotes(t *testing.T) {
 		code protocol.Code
 	}{
 		{name: "surrounding space is trimmed", text: "  \n\t idea \r\n ", want: "idea"},
-		{name: "control characters are removed", text: "a\x00b\x07c\x1bd\u0085e", want: "abcde"},
+		{name: "control characters are removed", text: "a\x00b\x07c\x1bde", want: "abcde"},
+		{name: "next line (U+0085) is a line break", text: "d\u0085e", want: "d\ne"},
 		{name: "invisible format characters are removed", text: "\u202eevil\u200b\ufeff", want: "evil"},
 		{name: "the zero-width joiner of an emoji stays", text: "👩\u200d💻 coders", want: "👩\u200d💻 coders"},
 		{name: "line breaks are kept as \\n", text: "one\r\ntwo\rthree\nfour", want: "one\ntwo\nthree\nfour"},

@@ -14,8 +14,14 @@ import (
 const timeUpSlack = 50 * time.Millisecond
 
 // Decide checks cmd against s at time now and returns the events it causes,
-// numbered from s.Seq+1. It never changes s: the caller applies the events
-// after they are durable. A rejected command returns a *protocol.Error.
+// numbered from s.Seq+1. It never changes s; a rejected command returns a
+// *protocol.Error.
+//
+// The caller folds the events into s with Apply at once, before they are
+// durable, so that the next command of the same group commit is decided
+// against them; Apply never refuses an event Decide made (the property tests
+// hold it to that). Nothing is published or acknowledged before the batch's
+// append succeeds; if the append fails, the caller rebuilds s from the store.
 func Decide(s *State, cmd Command, now time.Time) (Decision, error) {
 	d := decider{s: s, now: now}
 	if err := d.decide(cmd); err != nil {
@@ -601,9 +607,9 @@ func (d *decider) seatAssign(a protocol.SeatAssign) error {
 	if next > d.s.Rounds() {
 		return protocol.Errorf(protocol.CodeWrongPhase, "no round follows this town hall; there are no more seats to assign")
 	}
-	p, ok := d.s.Participants[a.ParticipantID]
-	if !ok {
-		return protocol.Errorf(protocol.CodeNotFound, "no participant %q", a.ParticipantID)
+	p, err := d.person(a.ParticipantID)
+	if err != nil {
+		return err
 	}
 	if a.Table < 1 || a.Table > d.s.Tables {
 		return protocol.Errorf(protocol.CodeInvalid, "table must be between 1 and %d", d.s.Tables)

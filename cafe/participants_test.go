@@ -292,6 +292,12 @@ func TestRemovingAParticipant(t *testing.T) {
 		wantEvents(t, r.do(joinOn("a1-new", "another-phone-0123456789", protocol.Join{})), protocol.EvParticipantJoined)
 	})
 
+	t.Run("nobody seats a removed person", func(t *testing.T) {
+		r := removalRoom(t)
+		r.do(removeCmd("a1"))
+		r.reject(cafe.Command{Type: protocol.CmdSeatAssign, Actor: facilitator, Data: protocol.SeatAssign{ParticipantID: "a1", Table: 2}}, protocol.CodeNotFound)
+	})
+
 	t.Run("removing twice changes nothing; removing nobody is not found", func(t *testing.T) {
 		r := removalRoom(t)
 		r.do(removeCmd("a1"))
