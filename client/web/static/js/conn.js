@@ -8,10 +8,6 @@ import { applyEvent, fromSnapshot } from './state.js';
 const PING_EVERY_MS = 20000;
 const PING_TIMEOUT_MS = 8000;
 const MAX_BACKOFF_MS = 15000;
-// A state that folding cannot keep right (state.stale) is replaced by a
-// snapshot fetched within this long, at a random moment, so that a room of
-// phones does not ask at once.
-const RESYNC_SPREAD_MS = 3000;
 // Close codes after which reconnecting with the same token is pointless.
 const FINAL_CODES = new Set([4001, 4004]);
 
@@ -31,7 +27,6 @@ export class CafeConnection {
     this.ws = null;
     this.retryTimer = 0;
     this.pingTimer = 0;
-    this.resyncTimer = 0;
     this.stopped = false;
   }
 
@@ -112,26 +107,13 @@ export class CafeConnection {
     }
     applyEvent(this.state, env);
     this.seq = env.seq;
-    if (this.state.stale) this.resync();
     this.onChange?.(env);
-  }
-
-  // resync reconnects from position zero, which brings a fresh snapshot.
-  resync() {
-    if (this.resyncTimer) return;
-    this.resyncTimer = setTimeout(() => {
-      this.resyncTimer = 0;
-      this.seq = 0;
-      this.epoch = 0;
-      if (this.ws && this.ws.readyState <= 1) this.ws.close(1000, 'resync');
-    }, Math.random() * RESYNC_SPREAD_MS);
   }
 
   // stop closes the connection for good: nothing reconnects afterwards.
   stop() {
     this.stopped = true;
     clearTimeout(this.retryTimer);
-    clearTimeout(this.resyncTimer);
     clearInterval(this.pingTimer);
     this.setStatus('stopped');
     if (this.ws && this.ws.readyState <= 1) this.ws.close(1000, 'done');

@@ -20,9 +20,6 @@ export function fromSnapshot(s) {
     // Join times seen live (a snapshot carries none): what the tablet's
     // join rate is counted from.
     joins: [],
-    // stale: this state can no longer follow the server by folding events
-    // and needs a fresh snapshot (see participant.removed).
-    stale: false,
     next_seats: s.next_seats || null,
     themes: new Map((s.themes || []).map((t) => [t.id, t])),
     votes: new Map((s.votes || []).map((v) => [v.vote_id, { ...v, tally: v.tally || null, dots_placed: 0 }])),
@@ -202,13 +199,13 @@ export function applyEvent(st, env) {
   if ((env.type === 'note.hidden' || env.type === 'note.deleted') && st.spotlight?.note_id === d.note_id) st.spotlight = null;
 }
 
-// removeParticipant folds participant.removed: the person leaves every list
-// and count, their hand and seat are freed and their named notes hidden. Two
-// effects cannot be folded here: an anonymous person's notes carry no author
-// to find them by, and a withdrawn dot carries no voter. When either may
-// apply, the state is marked stale and the connection fetches a snapshot.
+// removeParticipant folds participant.removed. The server sends it last,
+// after the note.hidden, vote.uncast, hand.lowered and speaker.called events
+// that take back what the person put in the room (an anonymous note has no
+// author to find it by here, a dot no voter); what is left is that the
+// person leaves every list and count. Hiding their named notes and freeing
+// their hand again changes nothing then, and keeps the fold right alone.
 function removeParticipant(st, id) {
-  const p = st.people.get(id);
   st.people.delete(id);
   st.removed.add(id);
   if (st.next_seats) delete st.next_seats[id];
@@ -218,7 +215,6 @@ function removeParticipant(st, id) {
     if (n.author === id) n.hidden = true;
     if (n.author === id && st.spotlight?.note_id === n.id) st.spotlight = null;
   }
-  if (p?.anonymous || st.votes.size > 0) st.stale = true;
 }
 
 // openVote is the vote people can put dots in now, if any.
