@@ -260,20 +260,25 @@ func TestPeopleInRealBrowsers(t *testing.T) {
 		do(t, fac, chromedp.Click(chromedp.CSS("#btn-end")))
 		waitForPhase(t, srv.Store, cafeID, protocol.PhaseTownHall)
 		waitFor(t, anon.view, "the raise-hand button", visibleJS("#hand"), waitShort, isTrue)
+		waitFor(t, anon.view, "the phone live", visibleJS("#status"), waitShort, equals(false))
+		waitFor(t, anon.view, "the raise-hand button enabled", enabledJS("#hand"), waitShort, isTrue)
 		do(t, anon.view, chromedp.Click(chromedp.CSS("#hand")))
+		waitFor(t, anon.view, "first in line", textJS("#hand-status"), waitShort, equals("You are next to speak."))
 		waitFor(t, anon.view, "You in the queue", textJS("#speakers"), waitShort, equals("Next: You"))
 		waitFor(t, wall, "Someone in the queue", textJS("#speakers"), waitShort, equals("Next: Someone"))
 		waitFor(t, fac, "Someone in the queue", `[...document.querySelectorAll("#hands li")].map((li) => li.textContent).join("|")`, waitShort, equals("Someone"))
 		for _, p := range []*phone{ada, bo, cy} {
 			waitFor(t, p.view, "Someone in the queue", textJS("#speakers"), waitShort, equals("Next: Someone"))
 		}
+		waitFor(t, anon.view, "the lower button", textJS("#hand"), waitShort, equals("Lower my hand"))
 		do(t, anon.view, chromedp.Click(chromedp.CSS("#hand")))
+		waitFor(t, anon.view, "the raise button back", textJS("#hand"), waitShort, equals("Raise my hand to speak"))
 		waitFor(t, wall, "the queue empty", visibleJS("#speakers"), waitShort, equals(false))
 	})
 
 	step("a removed participant's notes and dots leave the room and their phone stops", func(t *testing.T) {
 		// A vote with live results, and a dot from cy on Ada's note.
-		do(t, fac, chromedp.Click(chromedp.CSS("#vote-live")))
+		do(t, fac, chromedp.SetValue(chromedp.CSS("#vote-dots"), "2"), chromedp.Click(chromedp.CSS("#vote-live")))
 		do(t, fac, chromedp.Click(chromedp.CSS(`#vote-form button[type="submit"]`)))
 		waitFor(t, fac, "the vote open", visibleJS("#vote-active"), waitShort, isTrue)
 		voteID = openVoteID(t, srv, cafeID)
@@ -281,7 +286,7 @@ func TestPeopleInRealBrowsers(t *testing.T) {
 		for _, p := range []*phone{cy, bo} {
 			waitFor(t, p.view, "the vote", visibleJS(dot), waitShort, isTrue)
 			do(t, p.view, chromedp.Click(chromedp.CSS(dot)))
-			waitFor(t, p.view, "the dot counted", textJS("#vote-left"), waitShort, contains("1 of"))
+			waitFor(t, p.view, "the dot counted", textJS("#vote-left"), waitShort, contains("You have 1 of 2 dots left"))
 		}
 		waitFor(t, wall, "two live dots on Ada's note", `[...document.querySelectorAll("#results-list li strong")].map((e) => e.textContent).join("|")`, waitShort, equals("2"))
 		waitFor(t, wall, "cy's note on the wall", countJS(stickySel(notes[cy].id)), waitShort, equals(1))
@@ -299,7 +304,10 @@ func TestPeopleInRealBrowsers(t *testing.T) {
 		}
 		do(t, fac, chromedp.Click(chromedp.CSS(personSel(cy.pid)+` button[data-action="remove-confirm"]`)))
 
-		waitFor(t, cy.view, "the removed message", textJS("#removed-text"), waitShort, equals("You were removed from this café by the facilitator."))
+		waitFor(t, cy.view, "the removed message", visibleJS("#removed-text"), waitShort, isTrue)
+		if got := eval[string](t, cy.view, textJS("#removed-text")); got != "You were removed from this café by the facilitator." {
+			t.Errorf("the removed phone says %q", got)
+		}
 		if eval[bool](t, cy.view, visibleJS("#live")) {
 			t.Errorf("the removed phone still shows the café")
 		}
@@ -349,7 +357,7 @@ func TestPeopleInRealBrowsers(t *testing.T) {
 		if got := phonePID(t, bo.view); got != pid {
 			t.Errorf("joining again made %s participant %s, was %s", bo.name, got, pid)
 		}
-		waitFor(t, bo.view, "the same dots", textJS("#vote-left"), waitShort, contains("You have 1 of"))
+		waitFor(t, bo.view, "the same dots", textJS("#vote-left"), waitShort, contains("You have 1 of 2 dots left"))
 		mine := fmt.Sprintf(`#vote-items button[data-dot="remove"][data-item=%q]`, notes[ada].id)
 		if !eval[bool](t, bo.view, enabledJS(mine)) {
 			t.Errorf("after joining again %s cannot take back the dot on Ada's note", bo.name)
