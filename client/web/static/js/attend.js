@@ -2,6 +2,10 @@
 // the question, post notes. Notes typed while offline wait in an outbox kept
 // on the device and are sent once when the connection is back: each note
 // has an id made here, so a resend is recognised by the server.
+//
+// The phone keeps a device key (worldcafe.device) and sends it with every
+// join: joining again from the same browser brings back the same person,
+// with their notes and dots, instead of a new one with a fresh ballot.
 import { CafeConnection, newId } from './conn.js';
 import { displayName, notesFor, openVote, lastVote, voteItems } from './state.js';
 import { $, GROUPS, el, formatClock, load, phaseLabel, postJSON, renderStatus, save, startClock } from './ui.js';
@@ -13,10 +17,30 @@ let editing = null; // id of the note being edited
 let failed = []; // notes the server refused: {id, text, message}
 let flushing = false;
 let myDots = {}; // vote id → item id → dots: from the welcome, then from acks
+// Ids of this person's notes: from the welcome, then from acks. An anonymous
+// note carries no author, so this is how the phone knows its own.
+let myNotes = new Set();
+let welcomeBack = false;
 
+const DEVICE_KEY = 'worldcafe.device';
+const DEVICE_RE = /^[A-Za-z0-9_-]{22,64}$/;
+const REMOVED = 'You were removed from this café by the facilitator.';
+
+// deviceKey is this browser's secret, made once: 16 random bytes, base64url
+// without padding (22 characters). The server keeps only a hash of it.
+function deviceKey() {
+  const kept = localStorage.getItem(DEVICE_KEY);
+  if (kept && DEVICE_RE.test(kept)) return kept;
+  const b = new Uint8Array(16);
+  crypto.getRandomValues(b);
+  const key = btoa(String.fromCharCode(...b)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  localStorage.setItem(DEVICE_KEY, key);
+  return key;
+}
 
 function showJoin(message) {
   $('#live').hidden = true;
+  $('#removed').hidden = true;
   $('#join').hidden = false;
   const sel = $('#group');
   if (sel.options.length === 1) {
@@ -36,9 +60,10 @@ function showJoin(message) {
       const anonymous = $('#anonymous').checked;
       const j = await postJSON('/api/join', {
         code, name: anonymous ? '' : $('#name').value.trim(), group: $('#group').value,
-        anonymous, host: $('#host').checked,
+        anonymous, device: deviceKey(),
       });
       me = { cafe: j.cafe, token: j.token, pid: j.participant_id, code: code.replace(/[\s-]/g, '') };
+      welcomeBack = !!j.rejoined;
       save('wc.me', me);
       history.replaceState(null, '', `/join/${me.code}`);
       startLive();
@@ -57,15 +82,38 @@ function outboxKey() { return `wc.outbox.${me.cafe}.${me.pid}`; }
 function outbox() { return load(outboxKey()) || []; }
 function setOutbox(items) { save(outboxKey(), items); }
 
+// showRemoved is the end for this phone in this café: the server refuses
+// its token and its device, so it stops trying.
+function showRemoved() {
+  conn?.stop();
+  conn = null;
+  if (me) save('wc.me', { ...me, removed: true });
+  renderStatus($('#status'), 'live');
+  $('#join').hidden = true;
+  $('#live').hidden = true;
+  $('#removed').hidden = false;
+  $('#removed-text').textContent = REMOVED;
+}
+
 function startLive() {
   $('#join').hidden = true;
+  $('#removed').hidden = true;
   $('#live').hidden = false;
   conn = new CafeConnection({
     cafe: me.cafe, token: me.token,
-    onChange: render,
+    onChange: (env) => {
+      if (env?.type === 'participant.removed' && env.data?.participant_id === me.pid) { showRemoved(); return; }
+      render();
+    },
     onStatus: (s) => { renderStatus($('#status'), s); render(); },
-    onLive: () => { myDots = conn.welcome?.my_dots || myDots; flush(); },
-    onReject: () => {
+    onLive: () => {
+      myDots = conn.welcome?.my_dots || myDots;
+      for (const id of conn.welcome?.my_notes || []) myNotes.add(id);
+      render();
+      flush();
+    },
+    onReject: (code, reason) => {
+      if (/removed/i.test(reason || '')) { showRemoved(); return; }
       localStorage.removeItem('wc.me');
       me = null;
       conn = null;
@@ -124,10 +172,12 @@ async function flush() {
   if (flushing || !conn) return;
   flushing = true;
   try {
-    while (outbox().length && conn.status === 'live') {
+    // A muted phone keeps its notes until the facilitator lets it post.
+    while (outbox().length && conn?.status === 'live' && !isMuted()) {
       const item = outbox()[0];
       try {
         await conn.send('note.post', { note_id: item.id, text: item.text });
+        myNotes.add(item.id);
       } catch (ex) {
         if (['offline', 'unavailable', 'rate_limited', 'internal'].includes(ex.code)) {
           if (ex.code !== 'offline') setTimeout(flush, 2000);
@@ -184,12 +234,27 @@ function stopEditing() {
   $('#edit-cancel').hidden = true;
 }
 
+function isMuted() { return !!conn?.state?.people.get(me.pid)?.muted; }
+
+// mineSet holds the ids of this person's notes, sent or waiting.
+function mineSet(pending) { return new Set([...myNotes, ...pending.map((p) => p.id)]); }
+function isMine(n, mine) { return n.author === me.pid || mine.has(n.id); }
+
+let wasMuted = false;
+
 function render() {
   if (!conn) return;
   const st = conn.state;
   const pending = outbox();
   if (!st) { renderMine(null, pending); return; }
+  $('#welcome-back').hidden = !welcomeBack;
   const self = st.people.get(me.pid);
+  const muted = !!self?.muted;
+  $('#muted').hidden = !muted;
+  $('#note').disabled = muted;
+  $('#post').disabled = muted;
+  if (wasMuted && !muted) flush(); // notes kept while muted go now
+  wasMuted = muted;
   const table = self?.table;
   $('#phase').textContent = phaseLabel(st);
   $('#broadcast').textContent = st.broadcast || '';
@@ -206,9 +271,10 @@ function render() {
   move.hidden = !(st.phase === 'townhall' && next);
   if (!move.hidden) {
     const hostThere = [...st.people.values()].find((p) => p.role === 'host' && (st.next_seats[p.id] ?? p.table) === next && p.id !== me.pid);
+    const hostName = hostThere ? displayName(st, hostThere.id) : 'Someone';
     move.textContent = host ? `Round ${st.round + 1}: stay at table ${next}. New people will join you.`
       : next === table ? `Round ${st.round + 1}: stay at table ${next}.`
-        : `Round ${st.round + 1}: move to table ${next}${hostThere?.name ? ` (host: ${hostThere.name})` : ''}.`;
+        : `Round ${st.round + 1}: move to table ${next}${hostName !== 'Someone' ? ` (host: ${hostName})` : ''}.`;
   }
 
   const q = st.phase === 'lobby' ? 0 : st.question;
@@ -220,26 +286,34 @@ function render() {
   $('#question').textContent = questionText;
   $('#compose').hidden = st.phase !== 'round' && !editing;
 
-  renderTownHall(st, host, table);
-  renderMine(st, pending);
-  const mine = new Set([...st.notes.values()].filter((n) => n.author === me.pid).map((n) => n.id));
-  const others = table ? notesFor(st, q).filter((n) => n.table === table && !mine.has(n.id) && n.round === st.round) : [];
-  $('#table-notes').replaceChildren(...(others.length ? others.map((n) => el('li', { class: 'note', text: n.text }))
+  renderTownHall(st, host, table, muted);
+  renderMine(st, pending, muted);
+  const mine = mineSet(pending);
+  const others = table ? notesFor(st, q).filter((n) => n.table === table && !isMine(n, mine) && n.round === st.round) : [];
+  $('#table-notes').replaceChildren(...(others.length ? others.map((n) => el('li', { class: 'note', 'data-note-id': n.id, text: n.text }))
     : [el('li', { class: 'empty', text: st.phase === 'round' ? 'Notes from your table will appear here.' : 'No notes from your table yet.' })]));
 }
 
 // renderTownHall shows what matters between rounds and at the end: raising
 // a hand, the vote, and for hosts who is coming and what to brief them on.
-function renderTownHall(st, host, table) {
+function renderTownHall(st, host, table, muted) {
   const talk = st.phase === 'townhall' || st.phase === 'harvest';
   $('#hand-box').hidden = !talk;
   if (talk) {
+    // The queue as the room sees it, with this person as "You".
+    const next = st.hands.slice(0, 5).map((id) => displayName(st, id, me.pid));
+    $('#speakers').textContent = [
+      st.speaker ? `Speaking: ${displayName(st, st.speaker, me.pid)}` : '',
+      next.length ? `Next: ${next.join(', ')}${st.hands.length > 5 ? ` +${st.hands.length - 5}` : ''}` : '',
+    ].filter(Boolean).join(' · ');
+    $('#speakers').hidden = !$('#speakers').textContent;
     const place = st.hands.indexOf(me.pid);
     $('#hand-status').textContent = st.speaker === me.pid ? 'You are speaking now.'
       : place === 0 ? 'You are next to speak.'
         : place > 0 ? `You are number ${place + 1} in line to speak.` : '';
     $('#hand').textContent = place >= 0 ? 'Lower my hand' : 'Raise my hand to speak';
     $('#hand').hidden = st.speaker === me.pid;
+    $('#hand').disabled = muted && place < 0; // a muted person may still lower a hand
   }
 
   const v = openVote(st) || (talk ? lastVote(st) : null);
@@ -275,7 +349,7 @@ function renderTownHall(st, host, table) {
   $('#briefing-notes').replaceChildren(...earlier.map((n) => el('li', { class: 'note', text: n.text })));
 }
 
-function renderMine(st, pending) {
+function renderMine(st, pending, muted = false) {
   const items = [];
   const offline = conn.status !== 'live';
   for (const f of failed) {
@@ -284,7 +358,8 @@ function renderMine(st, pending) {
       el('span', { class: 'state', text: `Not posted: ${f.message}` }),
       el('button', { type: 'button', class: 'small-btn', 'data-action': 'dismiss', 'data-id': f.id }, 'Dismiss')));
   }
-  const saved = st ? [...st.notes.values()].filter((n) => n.author === me.pid).sort((a, b) => b.seq - a.seq) : [];
+  const mine = mineSet(pending);
+  const saved = st ? [...st.notes.values()].filter((n) => isMine(n, mine)).sort((a, b) => b.seq - a.seq) : [];
   const savedIds = new Set(saved.map((n) => n.id));
   for (const p of [...pending].reverse()) {
     if (savedIds.has(p.id)) continue;
@@ -297,7 +372,7 @@ function renderMine(st, pending) {
       el('span', { class: 'note-text', text: n.text }),
       el('span', { class: 'state', text: n.hidden ? 'Hidden by the facilitator' : `Saved · question ${n.question + 1}` }),
       st.phase !== 'harvest' && st.phase !== 'closed' ? [
-        el('button', { type: 'button', class: 'small-btn', 'data-action': 'edit', 'data-id': n.id, 'aria-label': 'Edit this note' }, 'Edit'),
+        el('button', { type: 'button', class: 'small-btn', 'data-action': 'edit', 'data-id': n.id, 'aria-label': 'Edit this note', disabled: muted }, 'Edit'),
         el('button', { type: 'button', class: 'small-btn', 'data-action': 'delete', 'data-id': n.id, 'aria-label': 'Delete this note' }, 'Delete'),
       ] : null));
   }
@@ -305,4 +380,6 @@ function renderMine(st, pending) {
 }
 
 // Start last: every function and binding above exists by now.
-if (me && (!urlCode || urlCode === me.code)) startLive(); else showJoin();
+if (me?.removed && (!urlCode || urlCode === me.code)) showRemoved();
+else if (me && (!urlCode || urlCode === me.code)) startLive();
+else showJoin();

@@ -1,13 +1,21 @@
 // facilitate.js: the facilitator's tablet. Everything shown comes from the
 // café's state on the server, so a reload or a lost connection loses nothing.
 import { CafeConnection } from './conn.js';
-import { countsPerQuestion, displayName, notesFor, openVote, lastVote, voteItems } from './state.js';
+import { countsPerQuestion, displayName, joinsWithin, noteAuthor, notesFor, openVote, lastVote, voteItems } from './state.js';
 import { $, GROUPS, el, formatClock, load, phaseLabel, renderStatus, save, startClock } from './ui.js';
 
 const [cafe, token] = location.hash.slice(1).split('.');
 const known = (load('wc.cafes') || []).find((c) => c.cafe === cafe) || {};
 let view = 'tables'; // how the notes panel arranges notes: 'tables' or 'themes'
 let themeCounter = 0;
+// The people list: who is being asked "remove?", and each person's last
+// refusal (such as "table 3 already has a host"), shown beside their row.
+let confirming = '';
+const rowErrors = new Map();
+const PEOPLE_SHOWN = 60; // rows drawn at once; the filter finds the others
+// BURST_PER_MIN joins in a minute is more than a room arriving: scripted
+// joins, most likely. The tablet says so.
+const BURST_PER_MIN = 20;
 
 if (!cafe || !token) {
   document.body.replaceChildren(el('main', {},
@@ -23,6 +31,8 @@ if (!cafe || !token) {
   wire(conn);
   conn.start();
   startClock(conn, (ms) => { $('#clock').textContent = formatClock(ms); });
+  // The join rate falls as the minute passes, with or without events.
+  setInterval(() => { if (conn.state) renderJoinRate(conn); }, 2000);
 }
 
 function wire(conn) {
@@ -145,6 +155,32 @@ function wire(conn) {
   $('#btn-reveal').addEventListener('click', () => { const v = openVote(conn.state); if (v) act('vote.reveal', { vote_id: v.vote_id })(); });
   $('#btn-close-vote').addEventListener('click', () => { const v = openVote(conn.state); if (v) act('vote.close', { vote_id: v.vote_id })(); });
 
+  // People: host, mute, remove. Each answer or refusal shows on the row.
+  const personAct = async (pid, type, data) => {
+    rowErrors.delete(pid);
+    try {
+      await conn.send(type, { participant_id: pid, ...data });
+    } catch (ex) {
+      rowErrors.set(pid, ex.code === 'offline' ? 'Not connected; try again in a moment.' : ex.message);
+    }
+    render(conn);
+  };
+  $('#people').addEventListener('click', (e) => {
+    const b = e.target.closest('button[data-action]');
+    if (!b) return;
+    const pid = b.closest('li[data-pid]')?.dataset.pid;
+    const p = pid && conn.state?.people.get(pid);
+    if (!p) return;
+    switch (b.dataset.action) {
+      case 'role': personAct(pid, 'participant.role', { role: p.role === 'host' ? 'attendee' : 'host' }); break;
+      case 'mute': personAct(pid, 'participant.mute', { muted: !p.muted }); break;
+      case 'remove': confirming = pid; rowErrors.delete(pid); render(conn); break;
+      case 'remove-cancel': confirming = ''; render(conn); break;
+      case 'remove-confirm': confirming = ''; personAct(pid, 'participant.remove', {}); break;
+    }
+  });
+  $('#people-filter').addEventListener('input', () => renderPeople(conn));
+
   // Seating for the coming round: the facilitator may move someone.
   $('#seating-list').addEventListener('change', (e) => {
     const sel = e.target.closest('select[data-seat]');
@@ -216,6 +252,8 @@ function render(conn) {
   renderThemes(st, q);
   renderTownHall(st);
   renderSeating(st);
+  renderPeople(conn);
+  renderJoinRate(conn);
   if (view !== 'tables') return;
   const tables = [];
   for (let t = 1; t <= st.tables; t++) {
@@ -224,6 +262,7 @@ function render(conn) {
       el('h3', {}, `Table ${t} `, el('span', { class: 'count', text: plural(notes.filter((n) => !n.hidden).length, 'note') })),
       el('ul', { class: 'notes' }, notes.map((n) => el('li', { class: n.hidden ? 'note hidden-note' : 'note', 'data-note-id': n.id },
         el('span', { class: 'note-text', text: n.text }),
+        byline(st, n),
         el('button', { class: 'small-btn', 'data-note': n.id, 'data-hidden': String(n.hidden), 'aria-label': `${n.hidden ? 'Show' : 'Hide'} note: ${n.text.slice(0, 40)}` }, n.hidden ? 'Show' : 'Hide'))))));
   }
   $('#tables').replaceChildren(...tables);
@@ -312,9 +351,77 @@ function renderSeating(st) {
   $('#seating-list').replaceChildren(...rows.map((p) => {
     const seat = st.next_seats[p.id] ?? p.table;
     return el('div', { class: 'seat-row' },
-      el('label', { for: `seat-${p.id}`, text: `${displayName(st, p.id)}${p.role === 'host' ? ' (host)' : ''}` }),
+      el('label', { for: `seat-${p.id}`, text: `${p.anonymous ? 'Anonymous' : displayName(st, p.id)}${p.role === 'host' ? ' (host)' : ''}` }),
       el('select', { id: `seat-${p.id}`, 'data-seat': p.id }, tables.map((t) => el('option', { value: t, text: `Table ${t}`, selected: t === seat }))));
   }));
+}
+
+// byline says who wrote a note: their name, or that it is anonymous. An
+// anonymous note names nobody and no group, on this screen too.
+function byline(st, n) {
+  const name = noteAuthor(st, n);
+  if (name) return el('span', { class: 'author', text: name });
+  return n.anonymous ? el('span', { class: 'author anon', text: 'Anonymous' }) : null;
+}
+
+// personLabel is how the tablet names a person in its list. An anonymous
+// person shows neither name nor group.
+function personLabel(p) {
+  if (p.anonymous) return 'Anonymous';
+  return p.name || 'No name given';
+}
+
+function renderPeople(conn) {
+  const st = conn.state;
+  const show = st.phase !== 'closed';
+  $('#people-panel').hidden = !show;
+  if (!show) return;
+  const filter = $('#people-filter').value.trim().toLowerCase();
+  let people = [...st.people.values()];
+  if (filter) {
+    people = people.filter((p) => personLabel(p).toLowerCase().includes(filter) || String(p.table) === filter.replace(/^table\s*/, ''));
+  }
+  people.sort((a, b) => a.table - b.table || (b.role === 'host') - (a.role === 'host') || personLabel(a).localeCompare(personLabel(b)));
+  const shown = people.slice(0, PEOPLE_SHOWN);
+  $('#people-more').hidden = shown.length === people.length;
+  $('#people-more').textContent = `Showing ${shown.length} of ${people.length}. Type a name or a table number to find someone.`;
+  if (!people.length) {
+    $('#people').replaceChildren(el('li', { class: 'empty', text: filter ? 'Nobody matches.' : 'Nobody has joined yet.' }));
+    return;
+  }
+  $('#people').replaceChildren(...shown.map((p) => {
+    const label = personLabel(p);
+    const host = p.role === 'host';
+    const facts = [`Table ${p.table}`, host ? 'host' : '', p.muted ? 'posting paused' : '',
+      !p.anonymous && p.group ? GROUPS[p.group] || '' : ''].filter(Boolean).join(' · ');
+    const err = rowErrors.get(p.id);
+    return el('li', { class: p.muted ? 'person muted' : 'person', 'data-pid': p.id, 'data-role': p.role, 'data-muted': String(!!p.muted) },
+      el('span', { class: 'person-name', text: label }),
+      el('span', { class: 'person-facts', text: facts }),
+      el('span', { class: 'person-actions' },
+        el('button', { type: 'button', class: 'small-btn', 'data-action': 'role', 'aria-pressed': String(host),
+          'aria-label': host ? `${label} no longer hosts table ${p.table}` : `Make ${label} the host of table ${p.table}` }, host ? 'Not host' : 'Make host'),
+        el('button', { type: 'button', class: 'small-btn', 'data-action': 'mute', 'aria-pressed': String(!!p.muted),
+          'aria-label': p.muted ? `Let ${label} post again` : `Pause ${label}'s posting` }, p.muted ? 'Unmute' : 'Mute'),
+        el('button', { type: 'button', class: 'small-btn danger', 'data-action': 'remove', 'aria-label': `Remove ${label} from the café` }, 'Remove…')),
+      err ? el('p', { class: 'error row-error', role: 'alert', text: err }) : null,
+      confirming === p.id ? el('div', { class: 'confirm', role: 'alertdialog', 'aria-label': `Remove ${label}?` },
+        el('p', { text: `Remove ${label}? Their notes are hidden, their dots are withdrawn from every vote, and this phone cannot join again. This cannot be undone.` }),
+        el('button', { type: 'button', class: 'small-btn danger', 'data-action': 'remove-confirm' }, 'Remove for good'),
+        el('button', { type: 'button', class: 'small-btn secondary', 'data-action': 'remove-cancel' }, 'Cancel')) : null);
+  }));
+}
+
+// renderJoinRate says how many joined in the last minute, and marks a burst:
+// scripted joins stand out from a room arriving.
+function renderJoinRate(conn) {
+  const n = joinsWithin(conn.state, conn.now());
+  const burst = n > BURST_PER_MIN;
+  const line = $('#join-rate');
+  line.textContent = n === 0 ? 'Nobody joined in the last minute.'
+    : `${n} joined in the last minute${burst ? ' — more than a room usually does: check the list for people you do not expect.' : '.'}`;
+  line.dataset.burst = String(burst);
+  line.dataset.count = String(n);
 }
 
 function plural(n, word) { return `${n} ${word}${n === 1 ? '' : 's'}`; }

@@ -77,6 +77,7 @@ export function renderStatus(node, status) {
     reconnecting: 'Reconnecting…',
     offline: 'You are offline. Your notes will be sent when you are back.',
     rejected: 'This link is no longer valid.',
+    stopped: '',
   }[status] ?? '';
   node.textContent = text;
   node.hidden = text === '';
