@@ -37,8 +37,10 @@ type Server struct {
 	// Dir holds the append-only file; it outlives Kill9 and Restart.
 	Dir string
 
-	bin  string
-	port int
+	bin   string
+	port  int
+	extra []string // more redis-server arguments (a replica's --replicaof)
+	ready string   // the log line that says the server is ready
 
 	mu   sync.Mutex
 	cmd  *exec.Cmd
@@ -67,11 +69,12 @@ func StartServer(tb testing.TB) *Server {
 			tb.Fatalf("redistest: find a free port: %v", err)
 		}
 		s := &Server{
-			URL:  fmt.Sprintf("redis://127.0.0.1:%d/0", port),
-			Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)),
-			Dir:  dir,
-			bin:  bin,
-			port: port,
+			URL:   fmt.Sprintf("redis://127.0.0.1:%d/0", port),
+			Addr:  net.JoinHostPort("127.0.0.1", strconv.Itoa(port)),
+			Dir:   dir,
+			bin:   bin,
+			port:  port,
+			ready: "Ready to accept connections",
 		}
 		if lastErr = s.start(); lastErr == nil {
 			tb.Cleanup(s.Stop)
@@ -80,6 +83,30 @@ func StartServer(tb testing.TB) *Server {
 	}
 	tb.Fatalf("redistest: start redis-server: %v", lastErr)
 	return nil
+}
+
+// StartReplica starts a server that replicates primary, and returns once it
+// holds the primary's data set and follows its writes.
+func StartReplica(tb testing.TB, primary *Server) *Server {
+	tb.Helper()
+	port, err := freePort()
+	if err != nil {
+		tb.Fatalf("redistest: find a free port: %v", err)
+	}
+	s := &Server{
+		URL:   fmt.Sprintf("redis://127.0.0.1:%d/0", port),
+		Addr:  net.JoinHostPort("127.0.0.1", strconv.Itoa(port)),
+		Dir:   tb.TempDir(),
+		bin:   Binary(tb),
+		port:  port,
+		extra: []string{"--replicaof", "127.0.0.1", strconv.Itoa(primary.port)},
+		ready: "MASTER <-> REPLICA sync: Finished with success",
+	}
+	if err := s.start(); err != nil {
+		tb.Fatalf("redistest: start replica: %v", err)
+	}
+	tb.Cleanup(s.Stop)
+	return s
 }
 
 // Binary returns the path of redis-server, skipping tb when it is missing
@@ -153,11 +180,11 @@ func (s *Server) Pid() int {
 	return s.cmd.Process.Pid
 }
 
-// start runs redis-server and waits for its "Ready to accept connections"
-// line, which it logs only after loading the append-only file and binding
-// the port.
+// start runs redis-server and waits for its ready line: "Ready to accept
+// connections", logged only after loading the append-only file and binding
+// the port, or for a replica the end of its first sync.
 func (s *Server) start() error {
-	cmd := exec.Command(s.bin,
+	args := []string{
 		"--port", strconv.Itoa(s.port),
 		"--bind", "127.0.0.1",
 		"--dir", s.Dir,
@@ -166,7 +193,8 @@ func (s *Server) start() error {
 		"--save", "",
 		"--logfile", "",
 		"--daemonize", "no",
-	)
+	}
+	cmd := exec.Command(s.bin, append(args, s.extra...)...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return fmt.Errorf("stdout pipe: %w", err)
@@ -178,7 +206,7 @@ func (s *Server) start() error {
 	done := make(chan struct{})
 	ready := make(chan error, 1)
 	go func() {
-		ready <- waitReady(out)
+		ready <- waitReady(out, s.ready)
 		// Keep reading so the server never blocks on a full pipe.
 		_, _ = io.Copy(io.Discard, out)
 		_ = cmd.Wait() // the exit status of a killed server says nothing
@@ -202,12 +230,12 @@ func (s *Server) start() error {
 
 // waitReady reads the server's log until it is ready or has failed; the
 // last lines go into the error, since they say why.
-func waitReady(r io.Reader) error {
+func waitReady(r io.Reader, ready string) error {
 	sc := bufio.NewScanner(r)
 	var tail []string
 	for sc.Scan() {
 		line := sc.Text()
-		if strings.Contains(line, "Ready to accept connections") {
+		if strings.Contains(line, ready) {
 			return nil
 		}
 		if tail = append(tail, line); len(tail) > 5 {
