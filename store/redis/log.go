@@ -84,33 +84,24 @@ func (s *Store) append(ctx context.Context, cafe string, events []protocol.Event
 	return fmt.Errorf("redis: append %s: script replied %d %q", span, code, rest)
 }
 
-// runAppend runs the append script and, when replicas are configured, WAIT
-// on the same connection, so the count covers this write.
+// runAppend runs the append script and, when replicas are configured and
+// the script wrote, WAIT on the same connection, so that the count covers
+// this write and a refused append waits for nothing.
 func (s *Store) runAppend(ctx context.Context, keys []string, args []any) (any, error) {
 	if s.cfg.Replicas == 0 {
 		return s.scripts.append.Run(ctx, s.rdb, keys, args...).Result()
 	}
-	// A pipeline holds one connection for both commands. EVAL rather than
-	// EVALSHA: a pipeline cannot fall back on NOSCRIPT, and the script is
-	// small.
-	var eval *goredis.Cmd
-	var wait *goredis.Cmd
-	// Each command's own error is read below; the pipeline's is the first
-	// of them.
-	_, _ = s.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
-		eval = s.scripts.append.Eval(ctx, p, keys, args...)
-		// Pipeliner does not offer WAIT by name.
-		wait = p.Do(ctx, "WAIT", s.cfg.Replicas, s.cfg.ReplicaTimeout.Milliseconds())
-		return nil
-	})
-	if err := eval.Err(); err != nil {
+	conn := s.rdb.Conn()
+	defer conn.Close() // back to the pool
+	v, err := s.scripts.append.Run(ctx, conn, keys, args...).Result()
+	if err != nil {
 		return nil, err
 	}
-	v := eval.Val()
 	if code, _, _ := reply(v); code != statusOK {
-		return v, nil // nothing was written, so there is nothing to wait for
+		return v, nil
 	}
-	n, err := wait.Int64()
+	// Cmdable offers WAIT by name, but a Conn is a StatefulCmdable only.
+	n, err := conn.Do(ctx, "WAIT", s.cfg.Replicas, s.cfg.ReplicaTimeout.Milliseconds()).Int64()
 	if err != nil {
 		return nil, fmt.Errorf("written on the primary, but waiting for replicas failed: %w", err)
 	}

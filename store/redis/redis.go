@@ -85,6 +85,11 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	// CLIENT SETINFO is an extra that older and managed servers refuse; the
 	// store does not need it.
 	opts.DisableIdentity = true
+	// WAIT blocks for up to ReplicaTimeout: the read timeout must outlast it,
+	// or the client gives up on a reply that is on its way.
+	if rt := effectiveReadTimeout(opts.ReadTimeout); cfg.Replicas > 0 && rt > 0 && rt < cfg.ReplicaTimeout+time.Second {
+		opts.ReadTimeout = cfg.ReplicaTimeout + time.Second
+	}
 	rdb := goredis.NewClient(opts)
 	if err := rdb.Ping(ctx).Err(); err != nil {
 		_ = rdb.Close() // the ping's error is the one worth reporting
@@ -97,6 +102,15 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		scripts: loadScripts(),
 		subs:    map[*goredis.PubSub]struct{}{},
 	}, nil
+}
+
+// effectiveReadTimeout is go-redis's read timeout for a configured value:
+// zero means its default of 3s, negative values mean none.
+func effectiveReadTimeout(d time.Duration) time.Duration {
+	if d == 0 {
+		return 3 * time.Second
+	}
+	return d
 }
 
 // Close closes the connections; calls in flight and later calls return

@@ -57,6 +57,10 @@ func (s *Store) Subscribe(ctx context.Context, cafe string) (<-chan protocol.Eve
 // relay moves published events from ps to out until the first doubt, then
 // closes both.
 func (s *Store) relay(ctx context.Context, ps *goredis.PubSub, out chan<- protocol.Event) {
+	// A receive waits on the connection's deadline, not on ctx: closing ps
+	// is what ends a wait when ctx ends.
+	stop := context.AfterFunc(ctx, func() { _ = ps.Close() })
+	defer stop()
 	defer func() {
 		s.subsMu.Lock()
 		delete(s.subs, ps)
@@ -82,12 +86,14 @@ func (s *Store) relay(ctx context.Context, ps *goredis.PubSub, out chan<- protoc
 			if json.Unmarshal([]byte(m.Payload), &events) != nil {
 				return // not ours or corrupt: the log knows better
 			}
+			// Only this goroutine sends, so room seen here stays room. An
+			// append that does not fit is not delivered in part: the
+			// reader is too slow, and reads the log instead.
+			if len(events) > cap(out)-len(out) {
+				return
+			}
 			for _, e := range events {
-				select {
-				case out <- e:
-				default:
-					return // the reader is too slow; it reads the log instead
-				}
+				out <- e
 			}
 		case *goredis.Subscription:
 			// A subscribe after the first means go-redis reconnected and
