@@ -12,7 +12,7 @@
 //
 // # Which Redis
 //
-// A single Redis 6.2 or later (a primary, optionally with replicas), not
+// A single Redis 6 or later (tested with 7.0) (a primary, optionally with replicas), not
 // Redis Cluster: an append touches the café's keys and the shared wakes and
 // cafés sets in one script, and Redis Cluster runs a script only when all
 // its keys sit in one slot. Several deployments can share a server: every
@@ -67,10 +67,12 @@
 //     survives a crash of Redis, of its machine or a power cut. All appends
 //     of one loop turn share one fsync: group commit, as bolt does.
 //   - appendfsync everysec (Redis's default when the AOF is on): the reply
-//     is sent before the fsync; a crash of Redis's machine (not of the
-//     Redis process alone, whose writes the kernel keeps) loses up to about
-//     one second of acknowledged appends, and up to two when the disk
-//     stalls.
+//     is sent after the write to the file but before the fsync, which runs
+//     once a second; a crash of Redis's machine (a power cut, a kernel
+//     panic) loses up to about one second of acknowledged appends. A crash
+//     of the Redis process alone loses nothing, since the kernel has the
+//     writes, except while the disk stalls: Redis then holds writes back
+//     for up to two seconds while still replying, and those are lost.
 //   - appendonly no, or RDB snapshots only: a Redis restart loses every
 //     append since the last snapshot. Do not run worldcafe like that.
 //
