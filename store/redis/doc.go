@@ -8,7 +8,9 @@
 // with fencing tokens) and store.Subscriber (the events of every append,
 // pushed to every node).
 //
-// The package never logs and never deletes events.
+// The package never logs and never deletes events. go-redis, underneath,
+// has a process-wide logger that writes connection failures to stderr;
+// ClientLog lets the program's wiring send them to its slog.Logger instead.
 //
 // # Which Redis
 //
