@@ -21,7 +21,7 @@ func TestAStaleOwnerIsRefusedAfterAnotherTookTheLease(t *testing.T) {
 	srv := redistest.StartServer(t)
 	nodeA, nodeB := mustOpen(t, Config{URL: srv.URL}), mustOpen(t, Config{URL: srv.URL})
 
-	tokA := mustAcquire(t, nodeA, "cafe-a", "node-a", 50*time.Millisecond)
+	tokA := mustAcquire(t, nodeA, "cafe-a", "node-a", longLease)
 	if err := nodeA.AppendFenced(ctx, "cafe-a", storetest.Notes(1, 3), time.Time{}, tokA); err != nil {
 		t.Fatalf("owner's fenced append: %v", err)
 	}
@@ -29,7 +29,12 @@ func TestAStaleOwnerIsRefusedAfterAnotherTookTheLease(t *testing.T) {
 		t.Fatalf("AcquireLease while node-a holds it = %v, want ErrConflict", err)
 	}
 
-	// node-a stalls past its lease; node-b takes the café over.
+	// node-a's last renewal is a short one, then it stalls past it; node-b
+	// takes the café over. (Shortening by renewal keeps the refusal above
+	// free of timing: the lease was long while node-b asked.)
+	if err := nodeA.RenewLease(ctx, "cafe-a", tokA, 50*time.Millisecond); err != nil {
+		t.Fatalf("owner's renewal: %v", err)
+	}
 	waitLeaseGone(t, nodeB, "cafe-a")
 	tokB := mustAcquire(t, nodeB, "cafe-a", "node-b", longLease)
 	if tokB <= tokA {
