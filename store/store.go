@@ -1,7 +1,7 @@
 // Package store is the contract between the server and the places a café's
-// log is kept: the embedded bbolt store (store/bolt), today the only one; a
-// Redis store for several nodes is the next. Every implementation must pass
-// the conformance suite in store/storetest.
+// log is kept: the embedded bbolt store (store/bolt) and the Redis store that
+// several nodes share (store/redis). Every implementation must pass the
+// conformance suite in store/storetest.
 //
 // A café's log is append-only and gapless: events carry seq 1, 2, 3, … and an
 // append that does not continue the log exactly is refused with ErrConflict,
@@ -25,6 +25,10 @@ var (
 	ErrConflict = errors.New("store: conflict")
 	// ErrClosed: the store was closed.
 	ErrClosed = errors.New("store: closed")
+	// ErrFenced: a fenced append or lease call carried a fencing token that
+	// is no longer the café's lease: another node owns the café now (or the
+	// lease lapsed), and the caller must stop writing for it.
+	ErrFenced = errors.New("store: fenced")
 )
 
 // Store keeps cafés' logs, snapshots and the indexes the server needs to find
@@ -75,6 +79,42 @@ type Store interface {
 
 	// Close releases the store; later calls return ErrClosed.
 	Close() error
+}
+
+// Fenced is an optional ability of a store that several nodes share (found by
+// type assertion): a lease per café that names the one node allowed to run
+// the café, with a fencing token that only ever grows, and an append that
+// checks the token in the same atomic step as the seq. A node that stalled
+// past its lease (a pause, a partition) and wakes up believing it still owns
+// the café is refused with ErrFenced before it writes anything.
+//
+// AcquireLease takes the café's lease for node for ttl and returns a new
+// token, greater than every token given for the café before; ErrConflict
+// (wrapped, naming the holder) if another node holds an unexpired lease.
+// RenewLease extends the lease held under token; ErrFenced if it lapsed or
+// another token holds it. ReleaseLease gives it up; ErrFenced likewise.
+// LeaseHolder reports the node and token of the current lease; ErrNotFound
+// if none. AppendFenced is Append that also requires token to be the
+// current lease's; ErrFenced otherwise, and nothing is written.
+type Fenced interface {
+	AcquireLease(ctx context.Context, cafe, node string, ttl time.Duration) (token uint64, err error)
+	RenewLease(ctx context.Context, cafe string, token uint64, ttl time.Duration) error
+	ReleaseLease(ctx context.Context, cafe string, token uint64) error
+	LeaseHolder(ctx context.Context, cafe string) (node string, token uint64, err error)
+	AppendFenced(ctx context.Context, cafe string, events []protocol.Event, wake time.Time, token uint64) error
+}
+
+// Subscriber is an optional ability of a shared store (found by type
+// assertion): the events of every later append to a café, as they are
+// written, from whichever node wrote them. It is a fast path, never the
+// record: the channel may skip events, and it is closed when the store can
+// no longer vouch for what it delivers (a lost connection, a reader too slow
+// to keep up, ctx done). A consumer tracks the seq it has, reads the log
+// (Events) on a gap or a closed channel, and subscribes again. Subscribe
+// returns once the subscription is live, so events appended after it
+// returns are delivered or the channel is closed.
+type Subscriber interface {
+	Subscribe(ctx context.Context, cafe string) (<-chan protocol.Event, error)
 }
 
 // Recovery is a café's newest snapshot and the events after it.
