@@ -236,13 +236,13 @@ function render(conn) {
   const groups = new Map();
   for (const p of people) groups.set(p.group || '', (groups.get(p.group || '') || 0) + 1);
   $('#groups').replaceChildren(...[...groups.entries()].sort((a, b) => b[1] - a[1]).map(([g, n]) =>
-    el('li', {}, el('span', { text: GROUPS[g] || t('group.unstated') }), el('strong', { text: t('number', { n }) }))));
+    el('li', {}, el('span', { text: GROUPS[g] || t('group.unstated') }), el('strong', { text: t('count.number', { n }) }))));
 
   // Notes: the current (or last) question, by table, with moderation.
   const q = st.phase === 'lobby' ? 0 : st.question;
   $('#question').replaceChildren(t('question.label', { question: q + 1 }), ' ', el('bdi', { text: st.questions[q] }));
   $('#per-question').replaceChildren(...countsPerQuestion(st).map((n, i) =>
-    el('li', {}, el('span', { text: t('question.n', { question: i + 1 }) }), el('strong', { text: t('number', { n }) }))));
+    el('li', {}, el('span', { text: t('question.n', { question: i + 1 }) }), el('strong', { text: t('count.number', { n }) }))));
   const byTable = new Map();
   for (const n of notesFor(st, q, { includeHidden: true })) {
     if (!byTable.has(n.table)) byTable.set(n.table, []);

@@ -23,7 +23,7 @@ export function $(sel) { return document.querySelector(sel); }
 
 // GROUPS names the stakeholder groups in this device's language.
 export const GROUPS = Object.fromEntries(['government', 'private_sector', 'civil_society',
-  'technical_community', 'academia', 'international_organisation', 'other'].map((g) => [g, t(`group.${g}`)]));
+  'technical_community', 'academia', 'international_organisation', 'other'].map((g) => [g, t(`group.${g}.name`)]));
 
 // nameOf is how a person is named on this device, in its language: "You"
 // for this device's own person, "Someone" for an anonymous or unnamed one.

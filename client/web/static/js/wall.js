@@ -68,7 +68,7 @@ function render(conn) {
     const list = groups.get(col.id) || [];
     const shown = list.slice(-PER_TABLE);
     boxes.push(el('section', { class: byTheme ? 'wall-table wall-theme' : 'wall-table', 'aria-label': col.label },
-      el('h2', {}, el('span', { dir: col.user ? 'auto' : null, text: col.label }), el('span', { class: 'count', text: t('number', { n: list.length }) })),
+      el('h2', {}, el('span', { dir: col.user ? 'auto' : null, text: col.label }), el('span', { class: 'count', text: t('count.number', { n: list.length }) })),
       el('ul', { 'data-older': String(list.length - shown.length) }, shown.map((n) => {
         const fresh = !first && !seen.has(n.id);
         seen.add(n.id);
@@ -83,7 +83,7 @@ function render(conn) {
 
   const counts = countsPerQuestion(st);
   $('#counts').replaceChildren(...counts.map((n, i) => el('li', { class: i === q && st.phase === 'round' ? 'current' : '' },
-    el('span', { text: t('wall.conversation', { question: i + 1 }) }), el('strong', { text: t('number', { n }) }))));
+    el('span', { text: t('wall.conversation', { question: i + 1 }) }), el('strong', { text: t('count.number', { n }) }))));
 }
 
 // renderExtras draws what the town hall adds: who speaks, the vote results,
@@ -112,7 +112,7 @@ function renderExtras(st, q) {
     $('#results-list').replaceChildren(...(showResults ? items.map((it) => {
       const bar = el('span', { class: 'bar' });
       bar.style.width = `${Math.round((100 * it.dots) / most)}%`;
-      return el('li', {}, el('span', { class: 'label', dir: 'auto', text: it.label }), el('span', { class: 'bar-wrap' }, bar), el('strong', { text: t('number', { n: it.dots }) }));
+      return el('li', {}, el('span', { class: 'label', dir: 'auto', text: it.label }), el('span', { class: 'bar-wrap' }, bar), el('strong', { text: t('count.number', { n: it.dots }) }));
     }) : [el('li', { class: 'waiting', text: t('wall.vote.waiting') })]));
   }
 
