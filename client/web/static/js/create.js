@@ -93,3 +93,5 @@ $('#add-question').addEventListener('click', () => {
 $('#create').addEventListener('submit', submit);
 renderQuestions();
 renderMine();
+// The form shows once its questions are drawn in this device's language.
+$('#create').hidden = false;
