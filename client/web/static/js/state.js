@@ -240,13 +240,14 @@ export function voteItems(st, v) {
     .sort((a, b) => a.seq - b.seq).map((n) => ({ id: n.id, label: n.text }));
 }
 
-// displayName is how a person is named: "You" on their own device (self is
-// that device's participant id), "Someone" for an anonymous or unnamed person.
-export function displayName(st, id, self = '') {
-  if (self && id === self) return 'You';
+// displayName is how a person is named: words.you on their own device (self
+// is that device's participant id), words.someone for an anonymous or
+// unnamed person. The words are the view's, in its language (ui.js nameOf).
+export function displayName(st, id, self, words) {
+  if (self && id === self) return words.you;
   const p = st.people.get(id);
-  if (!p) return 'Someone';
-  return p.anonymous || !p.name ? 'Someone' : p.name;
+  if (!p) return words.someone;
+  return p.anonymous || !p.name ? words.someone : p.name;
 }
 
 // noteAuthor is the name a note is shown with, or '' when it has none to
