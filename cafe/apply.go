@@ -27,6 +27,16 @@ func decode[T any](ev protocol.Event) (T, error) {
 	return v, err
 }
 
+// decodePrivate reads the private part of ev; most events have none.
+func decodePrivate(ev protocol.Event) (private, error) {
+	var p private
+	if len(ev.Private) == 0 {
+		return p, nil
+	}
+	err := json.Unmarshal(ev.Private, &p)
+	return p, err
+}
+
 func apply(s *State, ev protocol.Event) error {
 	switch ev.Type {
 	case protocol.EvCafeCreated:
@@ -38,22 +48,6 @@ func apply(s *State, ev protocol.Event) error {
 		s.RoundSeconds, s.AutoAdvance, s.JoinCode = c.RoundSeconds, c.AutoAdvance, c.JoinCode
 		s.Phase = protocol.PhaseLobby
 		s.Timer = Timer{State: protocol.TimerIdle}
-	case protocol.EvParticipantJoined:
-		j, err := decode[protocol.ParticipantJoined](ev)
-		if err != nil {
-			return err
-		}
-		s.Participants[j.ParticipantID] = &Participant{
-			ID: j.ParticipantID, Name: j.Name, Group: j.Group, Role: j.Role,
-			Anonymous: j.Anonymous, Table: j.Table, JoinSeq: ev.Seq,
-		}
-		if s.NextSeats != nil {
-			// Someone joining during a town hall sits at that table next round.
-			s.NextSeats[j.ParticipantID] = j.Table
-		}
-		if seats := s.Seatings[s.Round]; seats != nil && s.Phase == protocol.PhaseRound {
-			seats[j.ParticipantID] = j.Table // joined mid-round: sits there this round
-		}
 	case protocol.EvRoundStarted:
 		r, err := decode[protocol.RoundStarted](ev)
 		if err != nil {
@@ -68,8 +62,8 @@ func apply(s *State, ev protocol.Event) error {
 		}
 		s.NextSeats = nil
 		seats := make(map[string]int, len(s.Participants))
-		for id, p := range s.Participants {
-			seats[id] = p.Table
+		for _, p := range s.People() {
+			seats[p.ID] = p.Table
 		}
 		if s.Seatings == nil {
 			s.Seatings = map[int]map[string]int{}
@@ -138,9 +132,20 @@ func apply(s *State, ev protocol.Event) error {
 		if err != nil {
 			return err
 		}
+		priv, err := decodePrivate(ev)
+		if err != nil {
+			return err
+		}
+		author := n.Author
+		if n.Anonymous {
+			author = priv.Author
+		}
+		if author == "" {
+			return fmt.Errorf("note %q has no author", n.NoteID)
+		}
 		s.Notes[n.NoteID] = &Note{
-			ID: n.NoteID, Seq: ev.Seq, Author: n.Author, Round: n.Round, Question: n.Question,
-			Table: n.Table, Text: n.Text, At: ev.At,
+			ID: n.NoteID, Seq: ev.Seq, Author: author, Anonymous: n.Anonymous, Round: n.Round,
+			Question: n.Question, Table: n.Table, Text: n.Text, At: ev.At,
 		}
 	case protocol.EvNoteEdited:
 		e, err := decode[protocol.NoteEdited](ev)
@@ -184,6 +189,9 @@ func apply(s *State, ev protocol.Event) error {
 		s.Phase = protocol.PhaseClosed
 		s.Timer = Timer{State: protocol.TimerIdle}
 	default:
+		if ok, err := applyParticipants(s, ev); ok {
+			return err
+		}
 		if ok, err := applyHarvest(s, ev); ok {
 			return err
 		}

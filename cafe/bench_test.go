@@ -17,7 +17,10 @@ func bigRoom(tb testing.TB, n int) *room {
 	r := newRoom(tb, protocol.CreateCafe{Tables: 400, Seats: 5})
 	for i := range n {
 		id := "p" + strconv.Itoa(i)
-		r.do(joinCmd(id, protocol.Join{Name: "Person " + id, Group: protocol.Groups[i%len(protocol.Groups)], Host: i < r.s.Tables}))
+		r.do(joinCmd(id, protocol.Join{Name: "Person " + id, Group: protocol.Groups[i%len(protocol.Groups)]}))
+		if i < r.s.Tables {
+			r.do(roleCmd(id, protocol.RoleHost))
+		}
 	}
 	r.do(control(protocol.CmdRoundStart))
 	return r

@@ -66,6 +66,11 @@ func joinCmd(id string, req protocol.Join) cafe.Command {
 	return cafe.Command{Type: protocol.CmdJoin, Actor: cafe.System, Data: cafe.Join{Request: req, ParticipantID: id}}
 }
 
+// roleCmd is the facilitator's participant.role.
+func roleCmd(id string, role protocol.Role) cafe.Command {
+	return cafe.Command{Type: protocol.CmdParticipantRole, Actor: facilitator, Data: protocol.ParticipantRole{ParticipantID: id, Role: role}}
+}
+
 func postCmd(a cafe.Actor, noteID, text string) cafe.Command {
 	return cafe.Command{Type: protocol.CmdNotePost, Actor: a, Data: protocol.NotePost{NoteID: noteID, Text: text}}
 }
@@ -234,7 +239,7 @@ func (r *room) seat(hosts, attendees int) (hs, as []string) {
 	r.tb.Helper()
 	for i := 1; i <= hosts; i++ {
 		id := fmt.Sprintf("h%d", i)
-		r.do(joinCmd(id, protocol.Join{Name: "Host " + id, Host: true}))
+		r.joinHost(id, protocol.Join{Name: "Host " + id})
 		hs = append(hs, id)
 	}
 	for i := 1; i <= attendees; i++ {
@@ -243,6 +248,14 @@ func (r *room) seat(hosts, attendees int) (hs, as []string) {
 		as = append(as, id)
 	}
 	return hs, as
+}
+
+// joinHost joins id and makes them the host of the table they sit at, as a
+// facilitator does with a tap.
+func (r *room) joinHost(id string, req protocol.Join) {
+	r.tb.Helper()
+	r.do(joinCmd(id, req))
+	r.do(roleCmd(id, protocol.RoleHost))
 }
 
 func wantEvents(tb testing.TB, d cafe.Decision, want ...string) {
@@ -435,27 +448,12 @@ func TestJoining(t *testing.T) {
 		}
 	})
 
-	t.Run("hosts get the emptiest table without a host until every table has one", func(t *testing.T) {
+	t.Run("nobody becomes a host by joining", func(t *testing.T) {
 		r := newRoom(t, protocol.CreateCafe{Tables: 4})
-		r.do(joinCmd("a1", protocol.Join{})) // table 1
-		r.do(joinCmd("a2", protocol.Join{})) // table 2
-		var got []int
-		for i := 1; i <= 4; i++ {
-			id := fmt.Sprintf("h%d", i)
-			r.do(joinCmd(id, protocol.Join{Host: true}))
-			if role := r.s.Participants[id].Role; role != protocol.RoleHost {
-				t.Fatalf("%s joined as %q, want host", id, role)
-			}
-			got = append(got, r.s.Participants[id].Table)
+		d := r.do(joinCmd("p1", protocol.Join{Name: "Ada"}))
+		if got := eventData[protocol.ParticipantJoined](t, d.Events[0]).Role; got != protocol.RoleAttendee {
+			t.Errorf("participant.joined says %q, want attendee", got)
 		}
-		if want := []int{3, 4, 1, 2}; !slices.Equal(got, want) {
-			t.Errorf("host tables %v, want %v", got, want)
-		}
-		err := r.reject(joinCmd("h5", protocol.Join{Host: true}), protocol.CodeConflict)
-		if !strings.Contains(err.Message, "every table already has a host") {
-			t.Errorf("message %q does not say every table already has a host", err.Message)
-		}
-		r.do(joinCmd("a3", protocol.Join{})) // an attendee still fits
 	})
 
 	t.Run("people may join during a round and sit at the emptiest table", func(t *testing.T) {
@@ -1038,7 +1036,8 @@ func TestPostingNotes(t *testing.T) {
 		code protocol.Code
 	}{
 		{name: "surrounding space is trimmed", text: "  \n\t idea \r\n ", want: "idea"},
-		{name: "control characters are removed", text: "a\x00b\x07c\x1bd\u0085e", want: "abcde"},
+		{name: "control characters are removed", text: "a\x00b\x07c\x1bde", want: "abcde"},
+		{name: "next line (U+0085) is a line break", text: "d\u0085e", want: "d\ne"},
 		{name: "invisible format characters are removed", text: "\u202eevil\u200b\ufeff", want: "evil"},
 		{name: "the zero-width joiner of an emoji stays", text: "👩\u200d💻 coders", want: "👩\u200d💻 coders"},
 		{name: "line breaks are kept as \\n", text: "one\r\ntwo\rthree\nfour", want: "one\ntwo\nthree\nfour"},
@@ -1353,6 +1352,12 @@ func commandFor(typ string, a cafe.Actor) cafe.Command {
 		return cafe.Command{Type: typ, Actor: a, Data: protocol.VoteRef{VoteID: "v1"}}
 	case protocol.CmdSeatAssign:
 		return cafe.Command{Type: typ, Actor: a, Data: protocol.SeatAssign{ParticipantID: "a1", Table: 2}}
+	case protocol.CmdParticipantRole:
+		return cafe.Command{Type: typ, Actor: a, Data: protocol.ParticipantRole{ParticipantID: "a1", Role: protocol.RoleHost}}
+	case protocol.CmdParticipantMute:
+		return cafe.Command{Type: typ, Actor: a, Data: protocol.ParticipantMute{ParticipantID: "a1", Muted: true}}
+	case protocol.CmdParticipantRemove:
+		return cafe.Command{Type: typ, Actor: a, Data: protocol.ParticipantRef{ParticipantID: "a1"}}
 	}
 	return cafe.Command{Type: typ, Actor: a}
 }
@@ -1388,6 +1393,10 @@ func TestRoles(t *testing.T) {
 		protocol.CmdVoteReveal:   {f},
 		protocol.CmdVoteClose:    {f},
 		protocol.CmdSeatAssign:   {f},
+
+		protocol.CmdParticipantRole:   {f},
+		protocol.CmdParticipantMute:   {f},
+		protocol.CmdParticipantRemove: {f},
 	}
 	if len(allowed) != len(protocol.ClientCommands) {
 		t.Fatalf("the table covers %d commands, the protocol has %d client commands", len(allowed), len(protocol.ClientCommands))
@@ -1824,6 +1833,7 @@ type generator struct {
 	steps   int
 	created bool
 	tables  int
+	pending []cafe.Command // to send before drawing the next
 }
 
 var words = strings.Fields("govern internet policy open trust access rights data cooperation multistakeholder " +
@@ -1871,6 +1881,11 @@ func (g *generator) noteID() string {
 // the stream stays a pure function of the seed.
 func (g *generator) next(s *cafe.State) cafe.Command {
 	g.step++
+	if len(g.pending) > 0 {
+		cmd := g.pending[0]
+		g.pending = g.pending[1:]
+		return cmd
+	}
 	if !g.created {
 		g.created = true
 		qs := make([]string, 2+g.rng.IntN(3))
@@ -1995,6 +2010,7 @@ func (g *generator) join() cafe.Command {
 	isHost := g.rng.IntN(8) == 0
 	if isHost {
 		id = fmt.Sprintf("h%d", len(g.people))
+		g.pending = append(g.pending, roleCmd(id, protocol.RoleHost))
 	}
 	g.people = append(g.people, id)
 	if g.rng.IntN(20) == 0 {
@@ -2003,7 +2019,7 @@ func (g *generator) join() cafe.Command {
 	groups := append([]string{"", "bogus"}, protocol.Groups...)
 	return joinCmd(id, protocol.Join{
 		Name: g.name(), Group: groups[g.rng.IntN(len(groups))],
-		Anonymous: g.rng.IntN(4) == 0, Host: isHost,
+		Anonymous: g.rng.IntN(4) == 0,
 	})
 }
 

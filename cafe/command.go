@@ -7,7 +7,9 @@ type Actor struct {
 	Role          protocol.Role
 	ParticipantID string // empty for facilitator and wall
 	// Secret is known to the server and this actor only (the hash of their
-	// token); it seeds their anonymous ballots in dot votes.
+	// token). It seeds the ballots of a participant who joined without a
+	// ballot key (Join.Secret): those ballots follow the token, not the
+	// person.
 	Secret string
 }
 
@@ -29,11 +31,23 @@ type Create struct {
 	JoinCode string
 }
 
-// Join is the data of participant.join: the request plus the participant id
-// the server drew.
+// Join is the data of participant.join: the request plus what the server
+// drew and computed for it.
 type Join struct {
-	Request       protocol.Join
+	Request protocol.Join
+	// ParticipantID is the id a new participant gets. A rejoin keeps the
+	// participant's own id instead (participant.rejoined names it).
 	ParticipantID string
+	// DeviceHash is the hex SHA-256 of the request's device key, or empty
+	// when the phone sent none. A join whose DeviceHash is a participant's
+	// is that participant coming back.
+	DeviceHash string
+	// Secret is a random value the server draws for the join (at least 16
+	// bytes, in any text form). It becomes the participant's ballot key:
+	// their ballots are hashes of it, the same on every device they rejoin
+	// from, and nobody who lacks it can tell whose ballot is whose. It
+	// stays in the log's private part and in the state, never in a view.
+	Secret string
 }
 
 // Decision is what Decide returns for an accepted command.

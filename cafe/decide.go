@@ -14,8 +14,14 @@ import (
 const timeUpSlack = 50 * time.Millisecond
 
 // Decide checks cmd against s at time now and returns the events it causes,
-// numbered from s.Seq+1. It never changes s: the caller applies the events
-// after they are durable. A rejected command returns a *protocol.Error.
+// numbered from s.Seq+1. It never changes s; a rejected command returns a
+// *protocol.Error.
+//
+// The caller folds the events into s with Apply at once, before they are
+// durable, so that the next command of the same group commit is decided
+// against them; Apply never refuses an event Decide made (the property tests
+// hold it to that). Nothing is published or acknowledged before the batch's
+// append succeeds; if the append fails, the caller rebuilds s from the store.
 func Decide(s *State, cmd Command, now time.Time) (Decision, error) {
 	d := decider{s: s, now: now}
 	if err := d.decide(cmd); err != nil {
@@ -42,13 +48,20 @@ func mustJSON(data any) json.RawMessage {
 }
 
 func (d *decider) emit(typ string, data any) {
-	b := mustJSON(data)
 	d.events = append(d.events, protocol.Event{
 		Seq:  d.s.Seq + uint64(len(d.events)) + 1,
 		At:   d.now.UnixMilli(),
 		Type: typ,
-		Data: b,
+		Data: mustJSON(data),
 	})
+}
+
+// emitPrivate is emit with a private part for the log (protocol.Event.Private).
+func (d *decider) emitPrivate(typ string, data any, priv private) {
+	d.emit(typ, data)
+	if priv != (private{}) {
+		d.events[len(d.events)-1].Private = mustJSON(priv)
+	}
 }
 
 // roles lists who may send each command. System commands are issued by the
@@ -84,6 +97,10 @@ var roles = map[string][]protocol.Role{
 	protocol.CmdVoteUncast:   {protocol.RoleAttendee, protocol.RoleHost},
 	protocol.CmdVoteReveal:   {protocol.RoleFacilitator},
 	protocol.CmdVoteClose:    {protocol.RoleFacilitator},
+
+	protocol.CmdParticipantRole:   {protocol.RoleFacilitator},
+	protocol.CmdParticipantMute:   {protocol.RoleFacilitator},
+	protocol.CmdParticipantRemove: {protocol.RoleFacilitator},
 }
 
 func (d *decider) decide(cmd Command) error {
@@ -114,8 +131,12 @@ func (d *decider) decide(cmd Command) error {
 		return protocol.Errorf(protocol.CodeWrongPhase, "this café is closed")
 	}
 	if cmd.Actor.Role.Seated() {
-		if _, ok := d.s.Participants[cmd.Actor.ParticipantID]; !ok {
+		p, ok := d.s.Participants[cmd.Actor.ParticipantID]
+		if !ok {
 			return protocol.Errorf(protocol.CodeUnauthorized, "unknown participant")
+		}
+		if p.Removed {
+			return errRemoved
 		}
 	}
 
@@ -160,6 +181,12 @@ func (d *decider) decide(cmd Command) error {
 		return withData(cmd, d.voteReveal)
 	case protocol.CmdVoteClose:
 		return withData(cmd, d.voteClose)
+	case protocol.CmdParticipantRole:
+		return withData(cmd, d.setRole)
+	case protocol.CmdParticipantMute:
+		return withData(cmd, d.mute)
+	case protocol.CmdParticipantRemove:
+		return withData(cmd, d.remove)
 	}
 	if cmd.Data != nil {
 		return badData(cmd)
@@ -269,45 +296,6 @@ func defaultInt(n, def int) int {
 	return n
 }
 
-func (d *decider) join(j Join) error {
-	if _, ok := d.s.Participants[j.ParticipantID]; ok || j.ParticipantID == "" {
-		return protocol.Errorf(protocol.CodeConflict, "participant id is taken")
-	}
-	if len(d.s.Participants) >= protocol.MaxParticipants {
-		return protocol.Errorf(protocol.CodeConflict, "this café is full (%d people)", protocol.MaxParticipants)
-	}
-	if d.s.Phase == protocol.PhaseHarvest {
-		return protocol.Errorf(protocol.CodeWrongPhase, "the conversations are over; this café is harvesting")
-	}
-	r := j.Request
-	if !protocol.ValidGroup(r.Group) {
-		return protocol.Errorf(protocol.CodeInvalid, "unknown stakeholder group %q", r.Group)
-	}
-	name := ""
-	if !r.Anonymous {
-		var err error
-		if name, err = cleanText("name", r.Name, protocol.MaxNameRunes, false, true); err != nil {
-			return err
-		}
-	}
-	role := protocol.RoleAttendee
-	var table int
-	if r.Host {
-		table = d.tableWithoutHost()
-		if table == 0 {
-			return protocol.Errorf(protocol.CodeConflict, "every table already has a host; please join as an attendee")
-		}
-		role = protocol.RoleHost
-	} else {
-		table = d.newcomerTable(j.ParticipantID, r.Group)
-	}
-	d.emit(protocol.EvParticipantJoined, protocol.ParticipantJoined{
-		ParticipantID: j.ParticipantID, Name: name, Group: r.Group, Role: role,
-		Anonymous: r.Anonymous, Table: table,
-	})
-	return nil
-}
-
 // seatOf returns where p sits for the current or coming round.
 func (d *decider) seatOf(p *Participant) int {
 	if t, ok := d.s.NextSeats[p.ID]; ok {
@@ -320,6 +308,9 @@ func (d *decider) occupancy() (people []int, hosts []int) {
 	people = make([]int, d.s.Tables+1)
 	hosts = make([]int, d.s.Tables+1)
 	for _, p := range d.s.Participants {
+		if p.Removed {
+			continue
+		}
 		t := d.seatOf(p)
 		if t < 1 || t > d.s.Tables {
 			continue
@@ -349,15 +340,16 @@ func (d *decider) newcomerTable(id, group string) int {
 	if d.s.Phase == protocol.PhaseRound {
 		played--
 	}
-	in := PlanInput{Tables: make([]int, d.s.Tables), People: make([]PlanPerson, 0, len(d.s.Participants))}
+	people := d.s.People()
+	in := PlanInput{Tables: make([]int, d.s.Tables), People: make([]PlanPerson, 0, len(people))}
 	for t := range in.Tables {
-		in.Tables[t] = len(d.s.Participants) + 1
+		in.Tables[t] = len(people) + 1
 	}
 	for r := 1; r <= played; r++ {
 		in.History = append(in.History, d.s.Seatings[r])
 	}
-	seats := make(map[string]int, len(d.s.Participants))
-	for _, p := range d.s.Participants {
+	seats := make(map[string]int, len(people))
+	for _, p := range people {
 		in.People = append(in.People, PlanPerson{ID: p.ID, Group: p.Group, Host: p.Role == protocol.RoleHost, Present: true})
 		seats[p.ID] = d.seatOf(p)
 	}
@@ -374,18 +366,6 @@ func (d *decider) emptiestTable() int {
 	best := 1
 	for t := 2; t <= d.s.Tables; t++ {
 		if people[t] < people[best] {
-			best = t
-		}
-	}
-	return best
-}
-
-// tableWithoutHost is the emptiest table that has no host yet, or 0.
-func (d *decider) tableWithoutHost() int {
-	people, hosts := d.occupancy()
-	best := 0
-	for t := 1; t <= d.s.Tables; t++ {
-		if hosts[t] == 0 && (best == 0 || people[t] < people[best]) {
 			best = t
 		}
 	}
@@ -413,10 +393,20 @@ func (d *decider) notePost(a Actor, p protocol.NotePost) error {
 		return protocol.Errorf(protocol.CodeWrongPhase, "notes can be posted only during a round")
 	}
 	author := d.s.Participants[a.ParticipantID]
-	d.emit(protocol.EvNotePosted, protocol.NotePosted{
+	if author.Muted {
+		return errMuted
+	}
+	ev := protocol.NotePosted{
 		NoteID: p.NoteID, Author: author.ID, Round: d.s.Round, Question: d.s.question(),
 		Table: author.Table, Text: text,
-	})
+	}
+	var priv private
+	if author.Anonymous {
+		// Nobody receives a handle on an anonymous author, the facilitator
+		// neither: the log keeps it privately, for edit rights and removal.
+		ev.Author, ev.Anonymous, priv.Author = "", true, author.ID
+	}
+	d.emitPrivate(protocol.EvNotePosted, ev, priv)
 	return nil
 }
 
@@ -442,6 +432,9 @@ func (d *decider) noteEdit(a Actor, e protocol.NoteEdit) error {
 	n, err := d.ownNote(a, e.NoteID)
 	if err != nil {
 		return err
+	}
+	if d.s.Participants[a.ParticipantID].Muted {
+		return errMuted
 	}
 	text, err := cleanText("note", e.Text, protocol.MaxNoteRunes, true, false)
 	if err != nil {
@@ -614,9 +607,9 @@ func (d *decider) seatAssign(a protocol.SeatAssign) error {
 	if next > d.s.Rounds() {
 		return protocol.Errorf(protocol.CodeWrongPhase, "no round follows this town hall; there are no more seats to assign")
 	}
-	p, ok := d.s.Participants[a.ParticipantID]
-	if !ok {
-		return protocol.Errorf(protocol.CodeNotFound, "no participant %q", a.ParticipantID)
+	p, err := d.person(a.ParticipantID)
+	if err != nil {
+		return err
 	}
 	if a.Table < 1 || a.Table > d.s.Tables {
 		return protocol.Errorf(protocol.CodeInvalid, "table must be between 1 and %d", d.s.Tables)

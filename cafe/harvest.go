@@ -60,23 +60,33 @@ func (v *Vote) voters() int {
 	return n
 }
 
-// ballotOf is the voter's pseudonym in one vote: a hash of their secret (the
-// server passes the hash of their token, which no client ever sees) and the
-// vote id. It is stable, so dot limits hold, and unlinkable to the person.
-func ballotOf(a Actor, voteID string) string {
-	secret := a.Secret
-	if secret == "" {
-		secret = "participant:" + a.ParticipantID
-	}
-	sum := sha256.Sum256([]byte(secret + "|" + voteID))
+// ballotOf is a voter's pseudonym in one vote: a hash of their ballot key
+// (which no client ever sees) and the vote id. It is stable, so dot limits
+// hold, and unlinkable to the person.
+func ballotOf(key, voteID string) string {
+	sum := sha256.Sum256([]byte(key + "|" + voteID))
 	return hex.EncodeToString(sum[:8])
+}
+
+// ballotKey is a's ballot key: the participant's own (Join.Secret), so that
+// their ballot follows them across devices and rejoins. A participant who
+// joined without one votes with the secret of their token.
+func (s *State) ballotKey(a Actor) string {
+	if p := s.Participants[a.ParticipantID]; p != nil && p.BallotKey != "" {
+		return p.BallotKey
+	}
+	if a.Secret != "" {
+		return a.Secret
+	}
+	return "participant:" + a.ParticipantID
 }
 
 // DotsOf returns the dots a's ballot holds in every vote, for the welcome.
 func (s *State) DotsOf(a Actor) map[string]map[string]int {
 	var out map[string]map[string]int
+	key := s.ballotKey(a)
 	for id, v := range s.Votes {
-		if b := v.Ballots[ballotOf(a, id)]; len(b) > 0 {
+		if b := v.Ballots[ballotOf(key, id)]; len(b) > 0 {
 			if out == nil {
 				out = map[string]map[string]int{}
 			}
@@ -239,6 +249,9 @@ func (d *decider) handRaise(a Actor) error {
 		d.duplicate = true
 		return nil
 	}
+	if d.s.Participants[a.ParticipantID].Muted {
+		return errMuted
+	}
 	d.emit(protocol.EvHandRaised, protocol.Hand{ParticipantID: a.ParticipantID})
 	return nil
 }
@@ -327,7 +340,7 @@ func (d *decider) voteCast(a Actor, dot protocol.VoteDot, add bool) error {
 	if v.Closed {
 		return protocol.Errorf(protocol.CodeWrongPhase, "this vote is closed")
 	}
-	ballot := ballotOf(a, v.VoteID)
+	ballot := ballotOf(d.s.ballotKey(a), v.VoteID)
 	mine := v.Ballots[ballot]
 	if !add {
 		if mine[dot.ItemID] <= 0 {

@@ -140,11 +140,11 @@ func TestLateArrivals(t *testing.T) {
 		wantBalanced(t, 3, seatsNow(r.s))
 	})
 
-	t.Run("a host who joins during a round gets the emptiest table without a host", func(t *testing.T) {
+	t.Run("someone who joins during a round and is made host hosts the table they joined", func(t *testing.T) {
 		r := grouped(t)
-		r.do(joinCmd("h1", protocol.Join{Host: true})) // table 1: all tables hold 2
+		r.joinHost("h1", protocol.Join{}) // table 1: all tables hold 2
 		r.do(control(protocol.CmdRoundStart))
-		r.do(joinCmd("h2", protocol.Join{Host: true}))
+		r.joinHost("h2", protocol.Join{})
 		if p := r.s.Participants["h2"]; p.Role != protocol.RoleHost || p.Table != 2 {
 			t.Errorf("h2 is a %s at table %d, want the host of table 2", p.Role, p.Table)
 		}

@@ -62,7 +62,8 @@ type Timer struct {
 	DurationMS  int64  `json:"duration_ms,omitempty"`
 }
 
-// Participant is a person at the café.
+// Participant is a person at the café. A removed participant stays (the log
+// names them) but is in no view, count or seating plan.
 type Participant struct {
 	ID        string        `json:"id"`
 	Name      string        `json:"name,omitempty"`
@@ -71,23 +72,31 @@ type Participant struct {
 	Anonymous bool          `json:"anonymous,omitempty"`
 	Table     int           `json:"table"` // where they sit now (or in the coming round)
 	JoinSeq   uint64        `json:"join_seq"`
+	Muted     bool          `json:"muted,omitempty"`
+	Removed   bool          `json:"removed,omitempty"`
+	// BallotKey and Device are private (Join.Secret, Join.DeviceHash):
+	// kept here for the server's snapshot, never in a view.
+	BallotKey string `json:"ballot_key,omitempty"`
+	Device    string `json:"device,omitempty"`
 }
 
 // Note is a sticky note. Deleted notes stay in the state (without text) so
-// that their id can never be reused.
+// that their id can never be reused. Author is always known here, for edit
+// rights and removal; an Anonymous note shows it to nobody.
 type Note struct {
-	ID       string `json:"id"`
-	Seq      uint64 `json:"seq"`
-	Author   string `json:"author"`
-	Round    int    `json:"round"`
-	Question int    `json:"question"`
-	Table    int    `json:"table"`
-	Text     string `json:"text"`
-	At       int64  `json:"at"`
-	EditedAt int64  `json:"edited_at,omitempty"`
-	Hidden   bool   `json:"hidden,omitempty"`
-	Deleted  bool   `json:"deleted,omitempty"`
-	Theme    string `json:"theme,omitempty"`
+	ID        string `json:"id"`
+	Seq       uint64 `json:"seq"`
+	Author    string `json:"author"`
+	Anonymous bool   `json:"anonymous,omitempty"`
+	Round     int    `json:"round"`
+	Question  int    `json:"question"`
+	Table     int    `json:"table"`
+	Text      string `json:"text"`
+	At        int64  `json:"at"`
+	EditedAt  int64  `json:"edited_at,omitempty"`
+	Hidden    bool   `json:"hidden,omitempty"`
+	Deleted   bool   `json:"deleted,omitempty"`
+	Theme     string `json:"theme,omitempty"`
 }
 
 // New returns the empty state of a café that does not exist yet: the only
@@ -127,11 +136,13 @@ func (s *State) LiveNotes() []*Note {
 	return out
 }
 
-// People returns the participants in joining order.
+// People returns the participants in joining order, removed ones left out.
 func (s *State) People() []*Participant {
 	out := make([]*Participant, 0, len(s.Participants))
 	for _, p := range s.Participants {
-		out = append(out, p)
+		if !p.Removed {
+			out = append(out, p)
+		}
 	}
 	slices.SortFunc(out, func(a, b *Participant) int { return cmpUint(a.JoinSeq, b.JoinSeq) })
 	return out
@@ -148,7 +159,8 @@ func cmpUint(a, b uint64) int {
 }
 
 // View returns the snapshot that a client with role sees. Hidden notes keep
-// their text only for the facilitator; deleted notes are left out.
+// their text only for the facilitator; deleted notes and removed
+// participants are left out; anonymous notes name no author.
 func (s *State) View(role protocol.Role) protocol.Snapshot {
 	v := protocol.Snapshot{
 		Cafe: s.ID, Title: s.Title, Questions: slices.Clone(s.Questions),
@@ -164,7 +176,7 @@ func (s *State) View(role protocol.Role) protocol.Snapshot {
 	for i, p := range people {
 		v.Participants[i] = protocol.Participant{
 			ID: p.ID, Name: p.Name, Group: p.Group, Role: p.Role,
-			Anonymous: p.Anonymous, Table: p.Table,
+			Anonymous: p.Anonymous, Muted: p.Muted, Table: p.Table,
 		}
 	}
 	notes := s.LiveNotes()
@@ -175,7 +187,7 @@ func (s *State) View(role protocol.Role) protocol.Snapshot {
 			text = ""
 		}
 		v.Notes[i] = protocol.Note{
-			ID: n.ID, Seq: n.Seq, Author: n.Author, Round: n.Round,
+			ID: n.ID, Seq: n.Seq, Author: n.publicAuthor(), Anonymous: n.Anonymous, Round: n.Round,
 			Question: n.Question, Table: n.Table, Text: text,
 			At: n.At, EditedAt: n.EditedAt, Hidden: n.Hidden, Theme: n.Theme,
 		}
@@ -199,6 +211,28 @@ func (s *State) View(role protocol.Role) protocol.Snapshot {
 		v.Votes = append(v.Votes, pv)
 	}
 	return v
+}
+
+// publicAuthor is the author as every view shows it: nobody for an
+// anonymous note, the facilitator's view included.
+func (n *Note) publicAuthor() string {
+	if n.Anonymous {
+		return ""
+	}
+	return n.Author
+}
+
+// NotesOf returns the ids of the participant's notes that are not deleted,
+// in posting order: the welcome's my_notes, so a phone knows its own
+// anonymous notes after a reload.
+func (s *State) NotesOf(participantID string) []string {
+	var out []string
+	for _, n := range s.LiveNotes() {
+		if n.Author == participantID {
+			out = append(out, n.ID)
+		}
+	}
+	return out
 }
 
 // ThemeList returns the themes in creation order.

@@ -9,9 +9,16 @@ import (
 )
 
 // cleanText normalises user text: invalid UTF-8 is an error, line breaks
-// become \n (kept only if multiline), other control and format characters are
-// dropped, and surrounding space is trimmed. It returns an error when the
-// result is empty (unless allowEmpty) or longer than max runes.
+// become \n in multiline text and a space in one-line text, other control
+// and format characters are dropped, and surrounding space is trimmed. It
+// returns an error when the result is empty (unless allowEmpty) or longer
+// than max runes.
+//
+// Line breaks are every character that ends a line somewhere: \n, \r, the
+// vertical tab and form feed, NEL (U+0085), and the line and paragraph
+// separators U+2028 and U+2029, which JavaScript, CSV readers and terminals
+// all break on. One-line fields (title, name, questions, theme names,
+// broadcast) must stay one line wherever they are shown.
 func cleanText(field, s string, max int, multiline, allowEmpty bool) (string, error) {
 	if !utf8.ValidString(s) {
 		return "", protocol.Errorf(protocol.CodeInvalid, "%s is not valid text", field)
@@ -25,7 +32,7 @@ func cleanText(field, s string, max int, multiline, allowEmpty bool) (string, er
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	for _, r := range s {
 		switch {
-		case r == '\n' || r == '\r':
+		case isLineBreak(r):
 			if multiline {
 				b.WriteRune('\n')
 			} else {
@@ -65,4 +72,13 @@ func validID(field, id string) error {
 		}
 	}
 	return nil
+}
+
+// isLineBreak reports whether r ends a line (see cleanText).
+func isLineBreak(r rune) bool {
+	switch r {
+	case '\n', '\r', '\v', '\f', '\u0085', '\u2028', '\u2029':
+		return true
+	}
+	return false
 }

@@ -19,6 +19,9 @@ type Joined struct {
 	Token         string `json:"token"`
 	Role          Role   `json:"role"`
 	Table         int    `json:"table"`
+	// Rejoined is true when the device came back to the participant it
+	// joined as: the same notes, dots and seat, under a new token.
+	Rejoined bool `json:"rejoined"`
 }
 
 // ErrorBody is the body of every API error response.

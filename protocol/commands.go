@@ -18,6 +18,11 @@ const (
 	CmdCafeClose    = "cafe.close"
 	CmdBroadcast    = "broadcast.set"
 	CmdSeatAssign   = "seat.assign"
+
+	// The facilitator's hand on the people in the room (participants.go).
+	CmdParticipantRole   = "participant.role"
+	CmdParticipantMute   = "participant.mute"
+	CmdParticipantRemove = "participant.remove"
 )
 
 // Commands that only the server issues to a café (from the HTTP API or its own
@@ -38,6 +43,7 @@ var ClientCommands = map[string]bool{
 	CmdThemeCreate: true, CmdThemeRename: true, CmdThemeMerge: true, CmdNoteTheme: true,
 	CmdSpotlight: true, CmdHandRaise: true, CmdHandLower: true, CmdSpeakerNext: true,
 	CmdVoteOpen: true, CmdVoteCast: true, CmdVoteUncast: true, CmdVoteReveal: true, CmdVoteClose: true,
+	CmdParticipantRole: true, CmdParticipantMute: true, CmdParticipantRemove: true,
 }
 
 // CreateCafe is the body of POST /api/cafes and the data of cafe.create.
@@ -52,13 +58,18 @@ type CreateCafe struct {
 }
 
 // Join is the body of POST /api/join (with Code) and the data of
-// participant.join (the server fills in the rest).
+// participant.join (the server fills in the rest). Nobody hosts a table by
+// joining: the facilitator makes hosts (participant.role).
 type Join struct {
 	Code      string `json:"code,omitempty"`
 	Name      string `json:"name,omitempty"`
 	Group     string `json:"group,omitempty"`
 	Anonymous bool   `json:"anonymous,omitempty"`
-	Host      bool   `json:"host,omitempty"` // asks to host a table (stay while others travel)
+	// Device is the random key the phone keeps (22 to 64 characters of
+	// [A-Za-z0-9_-]). The café never sees it: the server hands it only its
+	// hash, which brings a person back as the same participant when they
+	// join again.
+	Device string `json:"device,omitempty"`
 }
 
 // NotePost is the data of note.post. NoteID is made by the client (a UUID is
@@ -94,4 +105,24 @@ type Broadcast struct {
 type SeatAssign struct {
 	ParticipantID string `json:"participant_id"`
 	Table         int    `json:"table"`
+}
+
+// ParticipantRole is the data of participant.role: the facilitator makes a
+// participant the host of the table they sit at (RoleHost), or a traveller
+// again (RoleAttendee).
+type ParticipantRole struct {
+	ParticipantID string `json:"participant_id"`
+	Role          Role   `json:"role"`
+}
+
+// ParticipantMute is the data of participant.mute and participant.muted: a
+// muted participant may not post, edit or raise their hand.
+type ParticipantMute struct {
+	ParticipantID string `json:"participant_id"`
+	Muted         bool   `json:"muted"`
+}
+
+// ParticipantRef is the data of participant.remove, participant.removed.
+type ParticipantRef struct {
+	ParticipantID string `json:"participant_id"`
 }

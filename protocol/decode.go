@@ -100,6 +100,12 @@ func DecodeCommand(env *Envelope) (any, error) {
 		return decodeData[VoteDot](env)
 	case CmdVoteReveal, CmdVoteClose:
 		return decodeData[VoteRef](env)
+	case CmdParticipantRole:
+		return decodeData[ParticipantRole](env)
+	case CmdParticipantMute:
+		return decodeData[ParticipantMute](env)
+	case CmdParticipantRemove:
+		return decodeData[ParticipantRef](env)
 	}
 	// The rest take no data; tolerate an empty object and null.
 	if d := bytes.TrimSpace(env.Data); len(d) > 0 && !bytes.Equal(d, []byte("null")) {

@@ -187,6 +187,12 @@ func TestDecodeCommand(t *testing.T) {
 		{"a seat assignment without data is invalid", cmd(protocol.CmdSeatAssign, ""), nil, protocol.CodeInvalid},
 		{"a seat assignment to a table named by a string is invalid", cmd(protocol.CmdSeatAssign, `{"participant_id":"p1","table":"3"}`), nil, protocol.CodeInvalid},
 		{"a seat assignment with a round is invalid", cmd(protocol.CmdSeatAssign, `{"participant_id":"p1","table":3,"round":2}`), nil, protocol.CodeInvalid},
+		{"a role change decodes to ParticipantRole", cmd(protocol.CmdParticipantRole, `{"participant_id":"p1","role":"host"}`), protocol.ParticipantRole{ParticipantID: "p1", Role: protocol.RoleHost}, ""},
+		{"a mute decodes to ParticipantMute", cmd(protocol.CmdParticipantMute, `{"participant_id":"p1","muted":true}`), protocol.ParticipantMute{ParticipantID: "p1", Muted: true}, ""},
+		{"a removal decodes to ParticipantRef", cmd(protocol.CmdParticipantRemove, `{"participant_id":"p1"}`), protocol.ParticipantRef{ParticipantID: "p1"}, ""},
+		{"a removal without data is invalid", cmd(protocol.CmdParticipantRemove, ""), nil, protocol.CodeInvalid},
+		{"a mute whose muted is a string is invalid", cmd(protocol.CmdParticipantMute, `{"participant_id":"p1","muted":"yes"}`), nil, protocol.CodeInvalid},
+		{"a role change with a table is invalid", cmd(protocol.CmdParticipantRole, `{"participant_id":"p1","role":"host","table":2}`), nil, protocol.CodeInvalid},
 		{"a note post without data is invalid", cmd(protocol.CmdNotePost, ""), nil, protocol.CodeInvalid},
 		{"a note post with an unknown field is invalid", cmd(protocol.CmdNotePost, `{"note_id":"n1","text":"x","author":"p2"}`), nil, protocol.CodeInvalid},
 		{"a note post with trailing data is invalid", cmd(protocol.CmdNotePost, `{"note_id":"n1","text":"x"} {}`), nil, protocol.CodeInvalid},
@@ -258,8 +264,8 @@ func TestDecodeCommand(t *testing.T) {
 			}
 			decoded[typ] = true
 		}
-		if len(decoded) != 27 {
-			t.Errorf("%d client commands, want the 14 of commands.go and the 13 of harvest.go", len(decoded))
+		if len(decoded) != 30 {
+			t.Errorf("%d client commands, want the 17 of commands.go and the 13 of harvest.go", len(decoded))
 		}
 	})
 }
@@ -284,6 +290,9 @@ var seedFrames = []string{
 	`{"v":1,"type":"seat.assign","id":"c-14","data":{"participant_id":"p1","table":3}}`,
 	`{"v":1,"type":"theme.create","id":"c-15","data":{"theme_id":"t1","name":"Trust","question":0}}`,
 	`{"v":1,"type":"vote.cast","id":"c-16","data":{"vote_id":"v1","item_id":"n1"}}`,
+	`{"v":1,"type":"participant.role","id":"c-17","data":{"participant_id":"p1","role":"host"}}`,
+	`{"v":1,"type":"participant.mute","id":"c-18","data":{"participant_id":"p1","muted":true}}`,
+	`{"v":1,"type":"participant.remove","id":"c-19","data":{"participant_id":"p1"}}`,
 	`{"v":1,"type":"round.timeup"}`,
 	`{"v":2,"type":"ping"}`,
 	`{"v":1,"type":""}`,
@@ -365,6 +374,10 @@ func FuzzDecodeCommand(f *testing.F) {
 		protocol.CmdVoteUncast:  reflect.TypeFor[protocol.VoteDot](),
 		protocol.CmdVoteReveal:  reflect.TypeFor[protocol.VoteRef](),
 		protocol.CmdVoteClose:   reflect.TypeFor[protocol.VoteRef](),
+
+		protocol.CmdParticipantRole:   reflect.TypeFor[protocol.ParticipantRole](),
+		protocol.CmdParticipantMute:   reflect.TypeFor[protocol.ParticipantMute](),
+		protocol.CmdParticipantRemove: reflect.TypeFor[protocol.ParticipantRef](),
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		env, err := protocol.DecodeEnvelope(b)

@@ -22,6 +22,16 @@ var eventCases = []struct {
 	{"an empty type name", Event{Seq: 1, At: 1, Data: json.RawMessage(`null`)}},
 	{"a negative time", Event{Seq: 1, At: -5, Type: EvRoundEnded, Data: json.RawMessage(`[1,2,{"a":null}]`)}},
 	{"unicode text", Event{Seq: 1, At: 1, Type: EvNotePosted, Data: EncodeData(NotePosted{Text: "議論 🙂 ñ"})}},
+	{"a private part", Event{Seq: 3, At: 1, Type: EvNotePosted, Data: EncodeData(NotePosted{NoteID: "n1", Anonymous: true}), Private: json.RawMessage(`{"author":"p-secret"}`)}},
+}
+
+func TestTheLogsPrivatePartNeverGoesOnTheWire(t *testing.T) {
+	ev := Event{Seq: 3, At: 1, Type: EvNotePosted, Data: EncodeData(NotePosted{NoteID: "n1", Anonymous: true}), Private: json.RawMessage(`{"author":"p-secret"}`)}
+	for name, frame := range map[string][]byte{"EncodeEvent": EncodeEvent(ev), "AppendEvent": AppendEvent(nil, ev)} {
+		if bytes.Contains(frame, []byte("p-secret")) || bytes.Contains(frame, []byte("private")) {
+			t.Errorf("%s writes the private part: %s", name, frame)
+		}
+	}
 }
 
 func TestAppendEventWritesWhatEncodeEventWrites(t *testing.T) {

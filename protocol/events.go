@@ -5,24 +5,28 @@ import "encoding/json"
 // Event names (server → client). Every event is an Envelope with Seq (the
 // café's sequence number, gapless from 1), At (server time, Unix ms) and Data.
 const (
-	EvCafeCreated       = "cafe.created"
-	EvParticipantJoined = "participant.joined"
-	EvRoundStarted      = "round.started"
-	EvRoundPaused       = "round.paused"
-	EvRoundResumed      = "round.resumed"
-	EvRoundExtended     = "round.extended"
-	EvRoundTimeUp       = "round.timeup"
-	EvRoundEnded        = "round.ended"
-	EvSeatingPlanned    = "seating.planned"
-	EvSeatAssigned      = "seat.assigned"
-	EvNotePosted        = "note.posted"
-	EvNoteEdited        = "note.edited"
-	EvNoteDeleted       = "note.deleted"
-	EvNoteHidden        = "note.hidden"
-	EvNoteUnhidden      = "note.unhidden"
-	EvBroadcastSet      = "broadcast.set"
-	EvHarvestStarted    = "harvest.started"
-	EvCafeClosed        = "cafe.closed"
+	EvCafeCreated         = "cafe.created"
+	EvParticipantJoined   = "participant.joined"
+	EvParticipantRejoined = "participant.rejoined"
+	EvParticipantRoleSet  = "participant.role_set"
+	EvParticipantMuted    = "participant.muted"
+	EvParticipantRemoved  = "participant.removed"
+	EvRoundStarted        = "round.started"
+	EvRoundPaused         = "round.paused"
+	EvRoundResumed        = "round.resumed"
+	EvRoundExtended       = "round.extended"
+	EvRoundTimeUp         = "round.timeup"
+	EvRoundEnded          = "round.ended"
+	EvSeatingPlanned      = "seating.planned"
+	EvSeatAssigned        = "seat.assigned"
+	EvNotePosted          = "note.posted"
+	EvNoteEdited          = "note.edited"
+	EvNoteDeleted         = "note.deleted"
+	EvNoteHidden          = "note.hidden"
+	EvNoteUnhidden        = "note.unhidden"
+	EvBroadcastSet        = "broadcast.set"
+	EvHarvestStarted      = "harvest.started"
+	EvCafeClosed          = "cafe.closed"
 )
 
 // Event is one entry of a café's log: what the store keeps and, encoded as an
@@ -32,6 +36,11 @@ type Event struct {
 	At   int64           `json:"at"` // Unix ms
 	Type string          `json:"type"`
 	Data json.RawMessage `json:"data"` // JSON of the type's data struct
+	// Private is what the log keeps and no client ever receives: the
+	// author of an anonymous note, a participant's ballot key and device
+	// hash. The encoders (EncodeEvent, AppendEvent) leave it out, so every
+	// audience, the facilitator's included, gets the event without it.
+	Private json.RawMessage `json:"private,omitempty"`
 }
 
 // CafeCreated is the first event of every café.
@@ -47,7 +56,8 @@ type CafeCreated struct {
 }
 
 // ParticipantJoined tells that a person joined. Anonymous participants have
-// no name (the server never stores one for them).
+// no name (the server never stores one for them). Everyone joins as an
+// attendee; the facilitator makes hosts (participant.role_set).
 type ParticipantJoined struct {
 	ParticipantID string `json:"participant_id"`
 	Name          string `json:"name,omitempty"`
@@ -56,6 +66,34 @@ type ParticipantJoined struct {
 	Anonymous     bool   `json:"anonymous,omitempty"`
 	Table         int    `json:"table"` // 1-based table for the current or next round
 }
+
+// ParticipantRejoined tells that a person came back on the device they joined
+// with: the same participant, with their notes, dots and seat, under a new
+// token. Role and Table are where they are now, for the join's answer.
+type ParticipantRejoined struct {
+	ParticipantID string `json:"participant_id"`
+	Role          Role   `json:"role"`
+	Table         int    `json:"table"`
+}
+
+// ParticipantRoleSet tells that the facilitator made ParticipantID the host
+// of Table (Role is RoleHost), or a traveller again (RoleAttendee). A host
+// stays at their table in every round; a table has at most one host.
+type ParticipantRoleSet struct {
+	ParticipantID string `json:"participant_id"`
+	Role          Role   `json:"role"`
+	Table         int    `json:"table"`
+}
+
+// ParticipantMuted tells that the facilitator paused (Muted) or allowed again
+// a participant's posting.
+type ParticipantMuted = ParticipantMute
+
+// ParticipantRemoved tells that the facilitator removed a participant for
+// good. It comes last in its command, after the note.hidden, vote.uncast,
+// hand.lowered and speaker.called events that take away what the person put
+// in the room; from then on the participant is in no list or count.
+type ParticipantRemoved = ParticipantRef
 
 // RoundStarted starts round Round (1-based) on question Question (0-based
 // index into the café's questions). Deadline is absolute server time (Unix ms).
@@ -118,14 +156,17 @@ type SeatAssigned struct {
 }
 
 // NotePosted is a new sticky note, on the question of round Round, written at
-// table Table.
+// table Table. The note of an anonymous participant has no Author and
+// Anonymous set, for every audience: its author is kept in the log's private
+// part only.
 type NotePosted struct {
-	NoteID   string `json:"note_id"`
-	Author   string `json:"author"`
-	Round    int    `json:"round"`
-	Question int    `json:"question"`
-	Table    int    `json:"table"`
-	Text     string `json:"text"`
+	NoteID    string `json:"note_id"`
+	Author    string `json:"author,omitempty"`
+	Anonymous bool   `json:"anonymous,omitempty"`
+	Round     int    `json:"round"`
+	Question  int    `json:"question"`
+	Table     int    `json:"table"`
+	Text      string `json:"text"`
 }
 
 // NoteEdited replaces a note's text.

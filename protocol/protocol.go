@@ -67,6 +67,9 @@ type Welcome struct {
 	// MyDots are this participant's dots in each vote (vote id → item id →
 	// dots), so a phone shows them after a reload; votes hide who voted.
 	MyDots map[string]map[string]int `json:"my_dots,omitempty"`
+	// MyNotes are the ids of this participant's notes, so a phone knows its
+	// own notes after a reload: anonymous ones carry no author.
+	MyNotes []string `json:"my_notes,omitempty"`
 }
 
 // Ping carries the client's clock so the pong can be matched without state.

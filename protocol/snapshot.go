@@ -72,27 +72,31 @@ type Timer struct {
 	DurationMS  int64  `json:"duration_ms,omitempty"`  // length of the round as started
 }
 
-// Participant is a person in the café as others see them.
+// Participant is a person in the café as others see them. Removed
+// participants are not listed.
 type Participant struct {
 	ID        string `json:"id"`
 	Name      string `json:"name,omitempty"`
 	Group     string `json:"group,omitempty"`
 	Role      Role   `json:"role"`
 	Anonymous bool   `json:"anonymous,omitempty"`
+	Muted     bool   `json:"muted,omitempty"`
 	Table     int    `json:"table"`
 }
 
-// Note is a sticky note in a snapshot.
+// Note is a sticky note in a snapshot. A note by an anonymous participant has
+// no Author and Anonymous set, as in note.posted.
 type Note struct {
-	ID       string `json:"id"`
-	Seq      uint64 `json:"seq"` // seq of the note.posted event: the note's place in the room's order
-	Author   string `json:"author"`
-	Round    int    `json:"round"`
-	Question int    `json:"question"`
-	Table    int    `json:"table"`
-	Text     string `json:"text"`
-	At       int64  `json:"at"`
-	EditedAt int64  `json:"edited_at,omitempty"`
-	Hidden   bool   `json:"hidden,omitempty"`
-	Theme    string `json:"theme,omitempty"`
+	ID        string `json:"id"`
+	Seq       uint64 `json:"seq"` // seq of the note.posted event: the note's place in the room's order
+	Author    string `json:"author,omitempty"`
+	Anonymous bool   `json:"anonymous,omitempty"`
+	Round     int    `json:"round"`
+	Question  int    `json:"question"`
+	Table     int    `json:"table"`
+	Text      string `json:"text"`
+	At        int64  `json:"at"`
+	EditedAt  int64  `json:"edited_at,omitempty"`
+	Hidden    bool   `json:"hidden,omitempty"`
+	Theme     string `json:"theme,omitempty"`
 }

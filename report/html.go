@@ -5,6 +5,8 @@ import (
 	"html/template"
 	"io"
 	"time"
+
+	"github.com/worldcafe/worldcafe/i18n"
 )
 
 //go:embed report.html.tmpl
@@ -17,9 +19,7 @@ var htmlTemplate string
 //go:embed report.css
 var CSS string
 
-var reportHTML = template.Must(template.New("report").Funcs(template.FuncMap{
-	"group":  groupLabel,
-	"plural": plural,
+var reportHTML = template.Must(template.New("report").Funcs(langFuncs(i18n.Default)).Funcs(template.FuncMap{
 	"counts": counts,
 	"inc":    func(i int) int { return i + 1 },
 	"groups": sortedGroups,
@@ -28,4 +28,25 @@ var reportHTML = template.Must(template.New("report").Funcs(template.FuncMap{
 	"css":    func() template.CSS { return template.CSS(CSS) },
 }).Parse(htmlTemplate))
 
-func writeHTML(w io.Writer, r Report) error { return reportHTML.Execute(w, r) }
+// langFuncs are the template's words, in lang: the headings from the
+// catalogues, the page's language and direction, and group names.
+func langFuncs(lang string) template.FuncMap {
+	dir := "ltr"
+	if lang == "ar" {
+		dir = "rtl"
+	}
+	return template.FuncMap{
+		"tr":    func(key string, args ...any) string { return i18n.Format(lang, key, args...) },
+		"lang":  func() string { return lang },
+		"dir":   func() string { return dir },
+		"group": func(g string) string { return groupIn(lang, g) },
+	}
+}
+
+func writeHTML(w io.Writer, r Report, lang string) error {
+	t, err := reportHTML.Clone()
+	if err != nil {
+		return err
+	}
+	return t.Funcs(langFuncs(lang)).Execute(w, r)
+}

@@ -4,15 +4,17 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
+
+	"github.com/worldcafe/worldcafe/i18n"
 )
 
-func writeMarkdown(w io.Writer, r Report) error {
+func writeMarkdown(w io.Writer, r Report, lang string) error {
+	tr := func(key string, args ...any) string { return i18n.Format(lang, key, args...) }
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# %s\n\n", md(r.Title))
-	fmt.Fprintf(&b, "%d ideas from %d participants in %d conversations (%s).\n\n", r.TotalNotes, r.Participants, len(r.Conversations), counts(r))
-	b.WriteString("| Stakeholder group | Participants | Ideas |\n| --- | ---: | ---: |\n")
+	fmt.Fprintf(&b, "%s\n\n", tr("report.summary", "notes", r.TotalNotes, "people", r.Participants, "conversations", len(r.Conversations), "counts", counts(r)))
+	fmt.Fprintf(&b, "| %s | %s | %s |\n| --- | ---: | ---: |\n", md(tr("report.group")), md(tr("report.participants")), md(tr("report.ideas")))
 	groups := map[string]int{}
 	for g, n := range r.ParticipantsPerGroup {
 		groups[g] += n
@@ -21,45 +23,45 @@ func writeMarkdown(w io.Writer, r Report) error {
 		groups[g] += 0
 	}
 	for _, g := range sortedGroups(groups) {
-		fmt.Fprintf(&b, "| %s | %d | %d |\n", md(groupLabel(g)), r.ParticipantsPerGroup[g], r.NotesPerGroup[g])
+		fmt.Fprintf(&b, "| %s | %d | %d |\n", md(groupIn(lang, g)), r.ParticipantsPerGroup[g], r.NotesPerGroup[g])
 	}
 	b.WriteString("\n")
 	if len(r.TopIdeas) > 0 {
-		b.WriteString("## Top ideas\n\n")
+		fmt.Fprintf(&b, "## %s\n\n", md(tr("report.top")))
 		for i, n := range r.TopIdeas {
-			fmt.Fprintf(&b, "%d. %s (%s)\n", i+1, md(oneLine(n.Text)), plural(n.Dots, "dot"))
+			fmt.Fprintf(&b, "%d. %s (%s)\n", i+1, md(oneLine(n.Text)), tr("report.dots", "n", n.Dots))
 		}
 		b.WriteString("\n")
 	}
 	for _, c := range r.Conversations {
-		fmt.Fprintf(&b, "## Conversation %d: %s\n\n%s.\n\n", c.Question+1, md(c.Text), plural(c.Count, "idea"))
+		fmt.Fprintf(&b, "## %s %s\n\n%s\n\n", md(tr("report.conversation", "question", c.Question+1)), md(c.Text), tr("report.conversation.count", "n", c.Count))
 		for _, t := range c.Themes {
 			fmt.Fprintf(&b, "### %s", md(t.Name))
 			if t.Dots > 0 {
-				fmt.Fprintf(&b, " (%s)", plural(t.Dots, "dot"))
+				fmt.Fprintf(&b, " (%s)", tr("report.dots", "n", t.Dots))
 			}
 			b.WriteString("\n\n")
-			writeMDNotes(&b, t.Notes)
+			writeMDNotes(&b, t.Notes, tr)
 		}
 		if len(c.Unthemed) > 0 {
 			if len(c.Themes) > 0 {
-				b.WriteString("### Other ideas\n\n")
+				fmt.Fprintf(&b, "### %s\n\n", md(tr("report.otherIdeas")))
 			}
-			writeMDNotes(&b, c.Unthemed)
+			writeMDNotes(&b, c.Unthemed, tr)
 		}
 	}
 	_, err := w.Write(b.Bytes())
 	return err
 }
 
-func writeMDNotes(b *bytes.Buffer, notes []Note) {
+func writeMDNotes(b *bytes.Buffer, notes []Note, tr func(string, ...any) string) {
 	for _, n := range notes {
-		by := "table " + strconv.Itoa(n.Table)
+		by := tr("report.table", "table", n.Table)
 		if n.Author != "" {
 			by = md(n.Author) + ", " + by
 		}
 		if n.Dots > 0 {
-			by += ", " + plural(n.Dots, "dot")
+			by += ", " + tr("report.dots", "n", n.Dots)
 		}
 		fmt.Fprintf(b, "- %s (%s)\n", md(oneLine(n.Text)), by)
 	}

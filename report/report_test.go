@@ -59,6 +59,13 @@ func (r *room) do(cmd cafe.Command) {
 	r.log = append(r.log, d.Events...)
 }
 
+// joinHost joins a person and has the facilitator make them their table's
+// host, as hosts are chosen.
+func (r *room) joinHost(id string, req protocol.Join) {
+	r.do(joinCmd(id, req))
+	r.do(cafe.Command{Type: protocol.CmdParticipantRole, Actor: facilitator, Data: protocol.ParticipantRole{ParticipantID: id, Role: protocol.RoleHost}})
+}
+
 func joinCmd(id string, req protocol.Join) cafe.Command {
 	return cafe.Command{Type: protocol.CmdJoin, Actor: cafe.System, Data: cafe.Join{Request: req, ParticipantID: id}}
 }
@@ -100,7 +107,7 @@ func reportRoom(t *testing.T) *room {
 		Questions: []string{"What should *governments* do?", "Which issues matter most?"},
 		Tables:    2,
 	})
-	r.do(joinCmd("h1", protocol.Join{Name: "Ana", Group: "government", Host: true}))
+	r.joinHost("h1", protocol.Join{Name: "Ana", Group: "government"})
 	r.do(joinCmd("a1", protocol.Join{Name: "Ben | Bo", Group: "civil_society"}))
 	r.do(joinCmd("a2", protocol.Join{Name: "Secret", Group: "academia", Anonymous: true}))
 	r.do(control(protocol.CmdRoundStart))

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/worldcafe/worldcafe/i18n"
 	"github.com/worldcafe/worldcafe/protocol"
 )
 
@@ -23,8 +24,25 @@ var ContentType = map[string]string{
 	"html": "text/html; charset=utf-8",
 }
 
-// Write writes r in format (one of Formats).
+// Options are how a report is written. The zero value is English.
+type Options struct {
+	// Lang is the language of the headings (one of i18n.Langs); the
+	// café's own text stays as typed. Unknown or empty means English.
+	Lang string
+}
+
+// Write writes r in format (one of Formats), with English headings.
 func Write(w io.Writer, r Report, format string) error {
+	return WriteWith(w, r, format, Options{})
+}
+
+// WriteWith writes r in format with the headings in opt.Lang. CSV and
+// JSON are for machines: their column names and fields stay English.
+func WriteWith(w io.Writer, r Report, format string, opt Options) error {
+	lang := opt.Lang
+	if !i18n.Supported(lang) {
+		lang = i18n.Default
+	}
 	switch format {
 	case "json":
 		enc := json.NewEncoder(w)
@@ -33,9 +51,9 @@ func Write(w io.Writer, r Report, format string) error {
 	case "csv":
 		return writeCSV(w, r)
 	case "md":
-		return writeMarkdown(w, r)
+		return writeMarkdown(w, r, lang)
 	case "html":
-		return writeHTML(w, r)
+		return writeHTML(w, r, lang)
 	}
 	return fmt.Errorf("unknown report format %q (have %s)", format, strings.Join(Formats, ", "))
 }
@@ -46,6 +64,21 @@ func groupLabel(g string) string {
 	}
 	if g == "" {
 		return protocol.GroupLabels[Unstated]
+	}
+	return g
+}
+
+// groupIn names a stakeholder group in lang; a group the café made up
+// itself is shown as typed.
+func groupIn(lang, g string) string {
+	if g == "" {
+		g = Unstated
+	}
+	if g == Unstated {
+		return i18n.Lookup(lang, "group.unstated")
+	}
+	if _, ok := protocol.GroupLabels[g]; ok {
+		return i18n.Lookup(lang, "group."+g+".name")
 	}
 	return g
 }
@@ -74,11 +107,4 @@ func sortedGroups(m map[string]int) []string {
 		return strings.Compare(a, b)
 	})
 	return keys
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return strconv.Itoa(n) + " " + word + "s"
 }

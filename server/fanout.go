@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/worldcafe/worldcafe/cafe"
 	"github.com/worldcafe/worldcafe/protocol"
@@ -76,6 +77,9 @@ func (r *runner) publish(events []protocol.Event) {
 	for _, ev := range events {
 		fs := r.encode(ev)
 		r.ring.push(ev.Seq, fs)
+		if ev.Type == protocol.EvParticipantRemoved {
+			r.dropRemoved(ev)
+		}
 		for s := range r.subs {
 			switch s.deliver(fs.forRole(s.actor().Role), false) {
 			case pushFull:
@@ -89,12 +93,35 @@ func (r *runner) publish(events []protocol.Event) {
 	}
 }
 
+// dropRemoved closes the connections of the participant ev removes, once
+// the removal has gone out to them: their token is worth nothing now, and
+// the close code tells their phone not to come back with it.
+func (r *runner) dropRemoved(ev protocol.Event) {
+	var rm protocol.ParticipantRemoved
+	if err := json.Unmarshal(ev.Data, &rm); err != nil {
+		r.log.Error("reading participant.removed", "err", err)
+		return
+	}
+	for s := range r.subs {
+		if a := s.actor(); a.Role.Seated() && a.ParticipantID == rm.ParticipantID {
+			delete(r.subs, s)
+			s.deliver(r.encode(ev).forRole(a.Role), true)
+			s.kill(protocol.CloseUnauthorized, errRemoved.Message, true)
+		}
+	}
+}
+
+var errRemoved = protocol.Errorf(protocol.CodeUnauthorized, "you were removed from this café by the facilitator")
+
 func (r *runner) doAttach(a *attachReq) error {
 	g := a.s.actor()
 	if g.Role.Seated() {
 		p, ok := r.state.Participants[g.ParticipantID]
 		if !ok {
 			return protocol.Errorf(protocol.CodeUnauthorized, "this invitation is not valid for this café")
+		}
+		if p.Removed {
+			return errRemoved
 		}
 		// The café's state knows whether this person hosts a table. The
 		// session reads its role only after attach returns.
@@ -107,6 +134,7 @@ func (r *runner) doAttach(a *attachReq) error {
 	}
 	if g.Role.Seated() {
 		w.MyDots = r.state.DotsOf(g)
+		w.MyNotes = r.state.NotesOf(g.ParticipantID)
 	}
 	var missed []frames
 	if a.epoch == r.epoch && a.seq > 0 {

@@ -120,6 +120,12 @@ func TestHostileHTTPIsRefusedWithAClearErrorAndChangesNothing(t *testing.T) {
 		{"joining from a sandboxed page (Origin: null) is forbidden", func(t *testing.T) {
 			expectJSONError(t, httpCall{method: "POST", path: "/api/join", body: joinBody, header: map[string]string{"Origin": "null"}}.do(ts), 403, protocol.CodeForbidden)
 		}},
+		{"joining from another site that a browser names in its fetch metadata is forbidden", func(t *testing.T) {
+			expectJSONError(t, httpCall{method: "POST", path: "/api/join", body: joinBody, header: map[string]string{"Sec-Fetch-Site": "cross-site"}}.do(ts), 403, protocol.CodeForbidden)
+		}},
+		{"a sandboxed page of the same site is forbidden even with fetch metadata", func(t *testing.T) {
+			expectJSONError(t, httpCall{method: "POST", path: "/api/join", body: joinBody, header: map[string]string{"Origin": "null", "Sec-Fetch-Site": "same-site"}}.do(ts), 403, protocol.CodeForbidden)
+		}},
 		{"joining with a device key that is too short is invalid", func(t *testing.T) {
 			e := expectJSONError(t, httpCall{method: "POST", path: "/api/join", body: fmt.Sprintf(`{"code":%q,"device":"short"}`, live.JoinCode)}.do(ts), 400, protocol.CodeInvalid)
 			if e.Message != "this device key is not valid" {

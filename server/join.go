@@ -17,27 +17,6 @@ import (
 	"github.com/worldcafe/worldcafe/store"
 )
 
-// evParticipantRejoined is the event of a join from a device the café
-// knows: the participant comes back instead of a new one being made.
-const evParticipantRejoined = "participant.rejoined"
-
-// joinRequest is the body of POST /api/join: protocol.Join and the
-// phone's device key.
-type joinRequest struct {
-	protocol.Join
-	// Device is a random secret the phone made once and keeps; the café
-	// keeps only its hash.
-	Device string `json:"device,omitempty"`
-}
-
-// joinedAnswer is the answer to POST /api/join.
-type joinedAnswer struct {
-	protocol.Joined
-	// Rejoined is true when the device was known: the participant, their
-	// notes, dots and seat are the ones they had.
-	Rejoined bool `json:"rejoined"`
-}
-
 // deviceKey is what a phone's device key looks like: long enough to be
 // unguessable, short enough to be no burden.
 var deviceKey = regexp.MustCompile(`^[A-Za-z0-9_-]{22,64}$`)
@@ -61,7 +40,7 @@ func hashDevice(device string) (string, error) {
 }
 
 func (s *Server) handleJoin(w http.ResponseWriter, r *http.Request) {
-	var req joinRequest
+	var req protocol.Join
 	if err := decodeBody(w, r, &req); err != nil {
 		s.writeError(w, err)
 		return
@@ -80,83 +59,80 @@ func (s *Server) handleJoin(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, errJoinBurst)
 		return
 	}
-	j, rejoined, err := s.join(r.Context(), req.Join, device)
+	req.Device = "" // only its hash goes further
+	j, err := s.join(r.Context(), req, device)
 	if err != nil {
 		s.writeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, joinedAnswer{Joined: j, Rejoined: rejoined})
+	writeJSON(w, http.StatusCreated, j)
 }
 
 // Join adds a person to the café whose join code req carries and mints
 // their token.
 func (s *Server) Join(ctx context.Context, req protocol.Join) (protocol.Joined, error) {
-	j, _, err := s.join(ctx, req, "")
-	return j, err
+	device, err := hashDevice(req.Device)
+	if err != nil {
+		return protocol.Joined{}, err
+	}
+	req.Device = ""
+	return s.join(ctx, req, device)
 }
 
 // join runs the join command and, once it succeeded, stores the token's
 // grant for the participant the café names: a new one, or, for a device
 // it knows (deviceHash), the one who joined from it before.
-func (s *Server) join(ctx context.Context, req protocol.Join, deviceHash string) (protocol.Joined, bool, error) {
+func (s *Server) join(ctx context.Context, req protocol.Join, deviceHash string) (protocol.Joined, error) {
 	code := NormalizeJoinCode(req.Code)
 	if code == "" {
-		return protocol.Joined{}, false, protocol.Errorf(protocol.CodeInvalid, "please type the join code shown in the room")
+		return protocol.Joined{}, protocol.Errorf(protocol.CodeInvalid, "please type the join code shown in the room")
 	}
 	id, err := s.store.CafeByCode(ctx, code)
 	if errors.Is(err, store.ErrNotFound) {
-		return protocol.Joined{}, false, protocol.Errorf(protocol.CodeNotFound, "no café has the code %s; check the code shown in the room", code)
+		return protocol.Joined{}, protocol.Errorf(protocol.CodeNotFound, "no café has the code %s; check the code shown in the room", code)
 	}
 	if err != nil {
-		return protocol.Joined{}, false, fmt.Errorf("looking up join code: %w", err)
+		return protocol.Joined{}, fmt.Errorf("looking up join code: %w", err)
 	}
 	rn, err := s.runner(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return protocol.Joined{}, false, protocol.Errorf(protocol.CodeNotFound, "this café does not exist any more")
+		return protocol.Joined{}, protocol.Errorf(protocol.CodeNotFound, "this café does not exist any more")
 	}
 	if err != nil {
-		return protocol.Joined{}, false, err
+		return protocol.Joined{}, err
 	}
-	cmd := newJoinCommand(req, uuid.NewString(), deviceHash)
+	// The ballot key makes the participant's dot ballots: stable across
+	// their rejoins, unlinkable without it; it never leaves the server.
+	cmd := cafe.Join{Request: req, ParticipantID: uuid.NewString(), DeviceHash: deviceHash, Secret: newToken()}
 	res, err := rn.do(ctx, cafe.Command{Type: protocol.CmdJoin, Actor: cafe.System, Data: cmd})
 	if err != nil {
-		return protocol.Joined{}, false, err
+		return protocol.Joined{}, err
 	}
 	j := protocol.Joined{Cafe: id}
-	rejoined := false
 	for _, ev := range res.events {
 		switch ev.Type {
 		case protocol.EvParticipantJoined:
 			var pj protocol.ParticipantJoined
 			if err := json.Unmarshal(ev.Data, &pj); err != nil {
-				return protocol.Joined{}, false, fmt.Errorf("reading participant.joined: %w", err)
+				return protocol.Joined{}, fmt.Errorf("reading participant.joined: %w", err)
 			}
 			j.ParticipantID, j.Role, j.Table = pj.ParticipantID, pj.Role, pj.Table
-		case evParticipantRejoined:
-			var pr struct {
-				ParticipantID string `json:"participant_id"`
-			}
+		case protocol.EvParticipantRejoined:
+			var pr protocol.ParticipantRejoined
 			if err := json.Unmarshal(ev.Data, &pr); err != nil {
-				return protocol.Joined{}, false, fmt.Errorf("reading participant.rejoined: %w", err)
+				return protocol.Joined{}, fmt.Errorf("reading participant.rejoined: %w", err)
 			}
-			j.ParticipantID, rejoined = pr.ParticipantID, true
+			j.ParticipantID, j.Role, j.Table, j.Rejoined = pr.ParticipantID, pr.Role, pr.Table, true
 		}
 	}
 	if j.ParticipantID == "" {
-		return protocol.Joined{}, false, errors.New("join: the café named no participant")
+		return protocol.Joined{}, errors.New("join: the café named no participant")
 	}
 	// The grant is stored only now, for the participant the café named.
 	// It says attendee even for hosts: attach takes the role from the
 	// café's state.
 	if j.Token, err = MintGrant(ctx, s.store, id, protocol.RoleAttendee, j.ParticipantID); err != nil {
-		return protocol.Joined{}, false, err
+		return protocol.Joined{}, err
 	}
-	return j, rejoined, nil
-}
-
-// newJoinCommand is the domain's join command for a new participant id
-// and the device's hash.
-func newJoinCommand(req protocol.Join, participant, deviceHash string) cafe.Join {
-	_ = deviceHash // the domain's cafe.Join has no device yet: rejoin is not recognised
-	return cafe.Join{Request: req, ParticipantID: participant}
+	return j, nil
 }

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/worldcafe/worldcafe/i18n"
 	"github.com/worldcafe/worldcafe/protocol"
 	"github.com/worldcafe/worldcafe/report"
 	"github.com/worldcafe/worldcafe/store"
@@ -38,6 +39,12 @@ func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, protocol.Errorf(protocol.CodeInvalid, "format must be one of %s", strings.Join(report.Formats, ", ")))
 		return
 	}
+	// The headings' language: the tablet sends its own; otherwise the
+	// browser's.
+	lang := r.PostFormValue("lang")
+	if !i18n.Supported(lang) {
+		lang = i18n.Match(r.Header.Get("Accept-Language"))
+	}
 	id := r.PathValue("cafe")
 	g, err := s.store.Grant(r.Context(), hashToken(token))
 	if errors.Is(err, store.ErrNotFound) || (err == nil && (g.Cafe != id || g.Role != protocol.RoleFacilitator)) {
@@ -59,7 +66,7 @@ func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := report.Write(&buf, rep, format); err != nil {
+	if err := report.WriteWith(&buf, rep, format, report.Options{Lang: lang}); err != nil {
 		s.writeError(w, err)
 		return
 	}

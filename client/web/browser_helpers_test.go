@@ -92,8 +92,8 @@ type postedNote struct {
 }
 
 // joinPhone opens /join/CODE on a new phone, fills the form and waits for
-// the table card.
-func joinPhone(t, root *testing.T, browser context.Context, base, code, label, name, group string, anonymous, host bool) *phone {
+// the table card. Nobody hosts by joining: see makeHost.
+func joinPhone(t, root *testing.T, browser context.Context, base, code, label, name, group string, anonymous bool) *phone {
 	t.Helper()
 	v := newView(t, root, browser, "phone-"+label, 390, 844, true)
 	p := &phone{view: v, label: label, name: "phone " + label}
@@ -107,9 +107,6 @@ func joinPhone(t, root *testing.T, browser context.Context, base, code, label, n
 		waitFor(t, v, "the name field disabled", `document.querySelector("#name").disabled`, waitShort, isTrue)
 	} else {
 		do(t, v, chromedp.SendKeys(chromedp.CSS("#name"), name))
-	}
-	if host {
-		do(t, v, chromedp.Click(chromedp.CSS("#host")))
 	}
 	do(t, v,
 		chromedp.SetValue(chromedp.CSS("#group"), group),
@@ -126,6 +123,20 @@ func joinPhone(t, root *testing.T, browser context.Context, base, code, label, n
 	}
 	return p
 }
+
+// makeHost makes p the host of their table with one tap on the tablet's
+// list of people, and waits until p's phone says so.
+func makeHost(t *testing.T, fac *view, p *phone) {
+	t.Helper()
+	btn := personSel(p.pid) + ` button[data-action="role"]`
+	waitFor(t, fac, "the Make host button of "+p.name, textJS(btn), waitShort, equals("Make host"))
+	do(t, fac, chromedp.Click(chromedp.CSS(btn)))
+	waitFor(t, p.view, "the host's card", textJS("#table"), waitShort, contains("You host this table"))
+	waitFor(t, fac, "the Not host button of "+p.name, textJS(btn), waitShort, equals("Not host"))
+}
+
+// personSel is the row of participant pid in the tablet's list of people.
+func personSel(pid string) string { return fmt.Sprintf(`#people li[data-pid=%q]`, pid) }
 
 func phonePID(t *testing.T, v *view) string {
 	t.Helper()
@@ -216,6 +227,24 @@ func countTextJS(sel, text string) string {
 }
 
 func isTrue(b bool) bool { return b }
+
+// waitConnections waits until the server holds want open WebSocket
+// connections: the marker that a page's socket is closed on both ends, so
+// nothing more can come from it.
+func waitConnections(t *testing.T, srv testServer, want int64) {
+	t.Helper()
+	deadline := time.Now().Add(waitLong)
+	for {
+		got := srv.Metrics.Connections.Load()
+		if got == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the server holds %d WebSocket connections after %s, want %d", got, waitLong, want)
+		}
+		time.Sleep(pollEvery)
+	}
+}
 
 func equals[T comparable](want T) func(T) bool { return func(got T) bool { return got == want } }
 
@@ -495,8 +524,9 @@ func setOffline(t *testing.T, v *view, offline bool) {
 }
 
 type testServer struct {
-	URL   string
-	Store *bolt.Store
+	URL     string
+	Store   *bolt.Store
+	Metrics *server.Metrics
 }
 
 func startServer(t *testing.T) testServer {
@@ -520,7 +550,7 @@ func startServer(t *testing.T) testServer {
 		hs.Close()
 		st.Close()
 	})
-	return testServer{URL: hs.URL, Store: st}
+	return testServer{URL: hs.URL, Store: st, Metrics: srv.Metrics()}
 }
 
 // startBrowser starts one headless Chromium; every view opens its own

@@ -263,13 +263,14 @@ func statejsCafe(t *testing.T) stateJSLog {
 		id  string
 		req protocol.Join
 	}{
-		{"h1", protocol.Join{Name: "Ana", Group: "government", Host: true}},
+		{"h1", protocol.Join{Name: "Ana", Group: "government"}},
 		{"a1", protocol.Join{Name: "Ben", Group: "civil_society"}},
 		{"a2", protocol.Join{Name: "Hidden name", Group: "academia", Anonymous: true}},
 		{"a3", protocol.Join{Name: "Chen"}},
 	} {
-		do(cafe.Command{Type: protocol.CmdJoin, Actor: cafe.System, Data: cafe.Join{Request: j.req, ParticipantID: j.id}})
+		do(cafe.Command{Type: protocol.CmdJoin, Actor: cafe.System, Data: cafe.Join{Request: j.req, ParticipantID: j.id, Secret: "ballot-key-of-" + j.id}})
 	}
+	do(cafe.Command{Type: protocol.CmdParticipantRole, Actor: fac, Data: protocol.ParticipantRole{ParticipantID: "h1", Role: protocol.RoleHost}})
 	control(protocol.CmdRoundStart)
 	now = now.Add(time.Minute)
 	post("h1", "n1", "Convene, then listen")

@@ -16,6 +16,8 @@ import (
 	"net/http"
 	"path"
 	"strings"
+
+	"github.com/worldcafe/worldcafe/i18n"
 )
 
 //go:embed static
@@ -60,6 +62,22 @@ func Handler() http.Handler {
 	}
 	for p, name := range pages {
 		assets[p] = assets["/"+name]
+	}
+	// The message catalogues live in package i18n (the report uses them
+	// too); the views fetch their language's file from /static/i18n/.
+	err = fs.WalkDir(i18n.Files(), ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(i18n.Files(), name)
+		if err != nil {
+			return err
+		}
+		assets["/static/i18n/"+name] = newAsset(name, b)
+		return nil
+	})
+	if err != nil {
+		panic(err) // the embed directive guarantees the files
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		setSecurityHeaders(w, r)

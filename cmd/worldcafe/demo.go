@@ -302,17 +302,21 @@ func (b *demoBuilder) arrive() error {
 		}
 		secret := make([]byte, 32)
 		rand.Read(secret)
-		// Like the hash of a token that was never handed out: it makes the
-		// ballots unlinkable to the people, as at a real event.
+		// A random ballot key, as the server draws at a real join: it makes
+		// the ballots unlinkable to the people.
 		b.secrets[id] = hex.EncodeToString(secret)
 		err := b.do(protocol.CmdJoin, cafe.System, cafe.Join{
-			Request:       protocol.Join{Name: p.Name, Group: p.Group, Anonymous: p.Name == "", Host: p.Host},
-			ParticipantID: id,
+			Request:       protocol.Join{Name: p.Name, Group: p.Group, Anonymous: p.Name == ""},
+			ParticipantID: id, Secret: b.secrets[id],
 		})
 		if err != nil {
 			return err
 		}
 		if p.Host {
+			// The facilitator makes the hosts, each at the table they took.
+			if err := b.do(protocol.CmdParticipantRole, demoFacilitator, protocol.ParticipantRole{ParticipantID: id, Role: protocol.RoleHost}); err != nil {
+				return err
+			}
 			b.wait(40*time.Second, 20*time.Second)
 		} else {
 			b.wait(18*time.Second, 10*time.Second)

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/worldcafe/worldcafe/i18n"
 	"github.com/worldcafe/worldcafe/report"
 	"github.com/worldcafe/worldcafe/store"
 	"github.com/worldcafe/worldcafe/store/bolt"
@@ -26,6 +27,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	id := fs.String("cafe", "", "id of the café to export (required)")
 	format := fs.String("format", "md", "md, csv, json or html")
 	out := fs.String("o", "", "write to this file instead of standard output")
+	lang := fs.String("lang", i18n.Default, "language of the headings: "+strings.Join(i18n.Langs, ", "))
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -37,6 +39,9 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	if !slices.Contains(report.Formats, *format) {
 		return fmt.Errorf("%w: -format must be one of %s", errUsage, strings.Join(report.Formats, ", "))
+	}
+	if !i18n.Supported(*lang) {
+		return fmt.Errorf("%w: -lang must be one of %s", errUsage, strings.Join(i18n.Langs, ", "))
 	}
 	path := filepath.Join(*data, "worldcafe.db")
 	if _, err := os.Stat(path); err != nil {
@@ -63,5 +68,5 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		defer f.Close()
 		w = f
 	}
-	return report.Write(w, report.Build(state), *format)
+	return report.WriteWith(w, report.Build(state), *format, report.Options{Lang: *lang})
 }

@@ -2,9 +2,14 @@
 // the question, post notes. Notes typed while offline wait in an outbox kept
 // on the device and are sent once when the connection is back: each note
 // has an id made here, so a resend is recognised by the server.
+//
+// The phone keeps a device key (worldcafe.device) and sends it with every
+// join: joining again from the same browser brings back the same person,
+// with their notes and dots, instead of a new one with a fresh ballot.
 import { CafeConnection, newId } from './conn.js';
-import { displayName, notesFor, openVote, lastVote, voteItems } from './state.js';
-import { $, GROUPS, el, formatClock, load, phaseLabel, postJSON, renderStatus, save, startClock } from './ui.js';
+import { t } from './i18n.js';
+import { notesFor, openVote, lastVote, voteItems } from './state.js';
+import { $, GROUPS, el, formatClock, load, nameOf, phaseLabel, postJSON, renderStatus, save, startClock } from './ui.js';
 
 const urlCode = decodeURIComponent(location.pathname.split('/')[2] || '').toUpperCase();
 let me = load('wc.me');
@@ -13,10 +18,30 @@ let editing = null; // id of the note being edited
 let failed = []; // notes the server refused: {id, text, message}
 let flushing = false;
 let myDots = {}; // vote id → item id → dots: from the welcome, then from acks
+// Ids of this person's notes: from the welcome, then from acks. An anonymous
+// note carries no author, so this is how the phone knows its own.
+let myNotes = new Set();
+let welcomeBack = false;
 
+const DEVICE_KEY = 'worldcafe.device';
+const DEVICE_RE = /^[A-Za-z0-9_-]{22,64}$/;
+const MAX_NOTE = 280;
+
+// deviceKey is this browser's secret, made once: 16 random bytes, base64url
+// without padding (22 characters). The server keeps only a hash of it.
+function deviceKey() {
+  const kept = localStorage.getItem(DEVICE_KEY);
+  if (kept && DEVICE_RE.test(kept)) return kept;
+  const b = new Uint8Array(16);
+  crypto.getRandomValues(b);
+  const key = btoa(String.fromCharCode(...b)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  localStorage.setItem(DEVICE_KEY, key);
+  return key;
+}
 
 function showJoin(message) {
   $('#live').hidden = true;
+  $('#removed').hidden = true;
   $('#join').hidden = false;
   const sel = $('#group');
   if (sel.options.length === 1) {
@@ -30,15 +55,16 @@ function showJoin(message) {
     const err = $('#join-error');
     err.hidden = true;
     const code = $('#code').value.trim().toUpperCase();
-    if (!code) { err.textContent = 'Please type the code shown in the room.'; err.hidden = false; $('#code').focus(); return; }
+    if (!code) { err.textContent = t('join.error.code'); err.hidden = false; $('#code').focus(); return; }
     $('#join-submit').disabled = true;
     try {
       const anonymous = $('#anonymous').checked;
       const j = await postJSON('/api/join', {
         code, name: anonymous ? '' : $('#name').value.trim(), group: $('#group').value,
-        anonymous, host: $('#host').checked,
+        anonymous, device: deviceKey(),
       });
       me = { cafe: j.cafe, token: j.token, pid: j.participant_id, code: code.replace(/[\s-]/g, '') };
+      welcomeBack = !!j.rejoined;
       save('wc.me', me);
       history.replaceState(null, '', `/join/${me.code}`);
       startLive();
@@ -57,34 +83,59 @@ function outboxKey() { return `wc.outbox.${me.cafe}.${me.pid}`; }
 function outbox() { return load(outboxKey()) || []; }
 function setOutbox(items) { save(outboxKey(), items); }
 
+// showRemoved is the end for this phone in this café: the server refuses
+// its token and its device, so it stops trying.
+function showRemoved() {
+  conn?.stop();
+  conn = null;
+  if (me) save('wc.me', { ...me, removed: true });
+  renderStatus($('#status'), 'live');
+  $('#join').hidden = true;
+  $('#live').hidden = true;
+  $('#removed').hidden = false;
+  $('#removed-text').textContent = t('removed.text');
+}
+
 function startLive() {
   $('#join').hidden = true;
+  $('#removed').hidden = true;
   $('#live').hidden = false;
   conn = new CafeConnection({
     cafe: me.cafe, token: me.token,
-    onChange: render,
+    onChange: (env) => {
+      if (env?.type === 'participant.removed' && env.data?.participant_id === me.pid) { showRemoved(); return; }
+      render();
+    },
     onStatus: (s) => { renderStatus($('#status'), s); render(); },
-    onLive: () => { myDots = conn.welcome?.my_dots || myDots; flush(); },
-    onReject: () => {
+    onLive: () => {
+      myDots = conn.welcome?.my_dots || myDots;
+      for (const id of conn.welcome?.my_notes || []) myNotes.add(id);
+      render();
+      flush();
+    },
+    onReject: (code, reason) => {
+      if (/removed/i.test(reason || '')) { showRemoved(); return; }
       localStorage.removeItem('wc.me');
       me = null;
       conn = null;
       renderStatus($('#status'), 'live');
-      showJoin('This café does not know this phone any more. Please join again.');
+      showJoin(t('join.error.forgotten'));
     },
   });
   conn.start();
   startClock(conn, (ms) => { $('#clock').textContent = formatClock(ms); });
 
   const note = $('#note');
-  note.addEventListener('input', () => { $('#note-count').textContent = `${[...note.value].length} / 280`; });
+  const count = () => { $('#note-count').textContent = t('phone.note.count', { n: [...note.value].length, max: MAX_NOTE }); };
+  note.addEventListener('input', count);
+  count();
   $('#compose').addEventListener('submit', (e) => { e.preventDefault(); editing ? saveEdit() : post(); });
   $('#edit-cancel').addEventListener('click', stopEditing);
   $('#mine').addEventListener('click', onMineClick);
   $('#hand').addEventListener('click', () => {
     const st = conn.state;
     const raised = st.hands.includes(me.pid);
-    conn.send(raised ? 'hand.lower' : 'hand.raise').catch((ex) => alert(ex.code === 'offline' ? 'You are offline; try again when connected.' : ex.message));
+    conn.send(raised ? 'hand.lower' : 'hand.raise').catch((ex) => alert(ex.code === 'offline' ? t('error.offline') : ex.message));
   });
   $('#vote-items').addEventListener('click', (e) => {
     const b = e.target.closest('button[data-dot]');
@@ -97,10 +148,10 @@ function startLive() {
       const mine = (myDots[v.vote_id] ??= {});
       mine[item] = Math.max(0, (mine[item] || 0) + (add ? 1 : -1));
       render();
-    }, (ex) => alert(ex.code === 'offline' ? 'You are offline; try again when connected.' : ex.message));
+    }, (ex) => alert(ex.code === 'offline' ? t('error.offline') : ex.message));
   });
   $('#leave').addEventListener('click', () => {
-    if (outbox().length && !confirm('Some of your notes are not sent yet. Leave anyway?')) return;
+    if (outbox().length && !confirm(t('phone.leave.confirm'))) return;
     localStorage.removeItem('wc.me');
     location.href = '/join';
   });
@@ -112,7 +163,7 @@ function post() {
   if (!text) { $('#note').focus(); return; }
   setOutbox([...outbox(), { id: newId(), text }]);
   $('#note').value = '';
-  $('#note-count').textContent = '0 / 280';
+  $('#note-count').textContent = t('phone.note.count', { n: 0, max: MAX_NOTE });
   render();
   flush();
 }
@@ -124,10 +175,12 @@ async function flush() {
   if (flushing || !conn) return;
   flushing = true;
   try {
-    while (outbox().length && conn.status === 'live') {
+    // A muted phone keeps its notes until the facilitator lets it post.
+    while (outbox().length && conn?.status === 'live' && !isMuted()) {
       const item = outbox()[0];
       try {
         await conn.send('note.post', { note_id: item.id, text: item.text });
+        myNotes.add(item.id);
       } catch (ex) {
         if (['offline', 'unavailable', 'rate_limited', 'internal'].includes(ex.code)) {
           if (ex.code !== 'offline') setTimeout(flush, 2000);
@@ -152,13 +205,13 @@ function onMineClick(e) {
     if (!n) return;
     editing = id;
     $('#note').value = n.text;
-    $('#note-label').textContent = 'Edit your note';
-    $('#post').textContent = 'Save';
+    $('#note-label').textContent = t('phone.note.editLabel');
+    $('#post').textContent = t('action.save');
     $('#edit-cancel').hidden = false;
     $('#note').focus();
   } else if (b.dataset.action === 'delete') {
-    if (!confirm('Delete this note?')) return;
-    conn.send('note.delete', { note_id: id }).catch((ex) => alert(ex.code === 'offline' ? 'You are offline; try again when connected.' : ex.message));
+    if (!confirm(t('phone.note.deleteConfirm'))) return;
+    conn.send('note.delete', { note_id: id }).catch((ex) => alert(ex.code === 'offline' ? t('error.offline') : ex.message));
   } else if (b.dataset.action === 'dismiss') {
     failed = failed.filter((f) => f.id !== id);
     render();
@@ -172,33 +225,48 @@ async function saveEdit() {
     await conn.send('note.edit', { note_id: editing, text });
     stopEditing();
   } catch (ex) {
-    alert(ex.code === 'offline' ? 'You are offline; try again when connected.' : ex.message);
+    alert(ex.code === 'offline' ? t('error.offline') : ex.message);
   }
 }
 
 function stopEditing() {
   editing = null;
   $('#note').value = '';
-  $('#note-label').textContent = 'Your idea';
-  $('#post').textContent = 'Post';
+  $('#note-label').textContent = t('phone.note.label');
+  $('#post').textContent = t('phone.note.post');
   $('#edit-cancel').hidden = true;
 }
+
+function isMuted() { return !!conn?.state?.people.get(me.pid)?.muted; }
+
+// mineSet holds the ids of this person's notes, sent or waiting.
+function mineSet(pending) { return new Set([...myNotes, ...pending.map((p) => p.id)]); }
+function isMine(n, mine) { return n.author === me.pid || mine.has(n.id); }
+
+let wasMuted = false;
 
 function render() {
   if (!conn) return;
   const st = conn.state;
   const pending = outbox();
   if (!st) { renderMine(null, pending); return; }
+  $('#welcome-back').hidden = !welcomeBack;
   const self = st.people.get(me.pid);
+  const muted = !!self?.muted;
+  $('#muted').hidden = !muted;
+  $('#note').disabled = muted;
+  $('#post').disabled = muted;
+  if (wasMuted && !muted) flush(); // notes kept while muted go now
+  wasMuted = muted;
   const table = self?.table;
   $('#phase').textContent = phaseLabel(st);
   $('#broadcast').textContent = st.broadcast || '';
   $('#broadcast').hidden = !st.broadcast;
 
   const host = self?.role === 'host';
-  $('#table').textContent = table ? `Table ${table}` : '';
+  $('#table').textContent = table ? t('table.n', { table }) : '';
   $('#table').dataset.host = String(host);
-  if (host) $('#table').append(el('span', { class: 'sub', text: 'You host this table' }));
+  if (host) $('#table').append(el('span', { class: 'sub', text: t('phone.host') }));
 
   // Between rounds: where to go next, in one glance.
   const next = st.next_seats?.[me.pid];
@@ -206,40 +274,51 @@ function render() {
   move.hidden = !(st.phase === 'townhall' && next);
   if (!move.hidden) {
     const hostThere = [...st.people.values()].find((p) => p.role === 'host' && (st.next_seats[p.id] ?? p.table) === next && p.id !== me.pid);
-    move.textContent = host ? `Round ${st.round + 1}: stay at table ${next}. New people will join you.`
-      : next === table ? `Round ${st.round + 1}: stay at table ${next}.`
-        : `Round ${st.round + 1}: move to table ${next}${hostThere?.name ? ` (host: ${hostThere.name})` : ''}.`;
+    const named = hostThere && !hostThere.anonymous && hostThere.name;
+    const p = { round: st.round + 1, table: next, host: named ? hostThere.name : '' };
+    move.textContent = host ? t('phone.move.hostStay', p)
+      : next === table ? t('phone.move.stay', p)
+        : named ? t('phone.move.toHost', p) : t('phone.move.to', p);
   }
 
   const q = st.phase === 'lobby' ? 0 : st.question;
   const questionText = {
-    lobby: `Welcome! Please sit at table ${table}. The first round starts soon.`,
-    harvest: 'The conversations are over. Thank you for your ideas!',
-    closed: 'This café is closed. Thank you!',
-  }[st.phase] ?? st.questions[q];
+    lobby: () => t('phone.question.lobby', { table }),
+    harvest: () => t('phone.question.harvest'),
+    closed: () => t('phone.question.closed'),
+  }[st.phase]?.() ?? st.questions[q];
   $('#question').textContent = questionText;
   $('#compose').hidden = st.phase !== 'round' && !editing;
 
-  renderTownHall(st, host, table);
-  renderMine(st, pending);
-  const mine = new Set([...st.notes.values()].filter((n) => n.author === me.pid).map((n) => n.id));
-  const others = table ? notesFor(st, q).filter((n) => n.table === table && !mine.has(n.id) && n.round === st.round) : [];
-  $('#table-notes').replaceChildren(...(others.length ? others.map((n) => el('li', { class: 'note', text: n.text }))
-    : [el('li', { class: 'empty', text: st.phase === 'round' ? 'Notes from your table will appear here.' : 'No notes from your table yet.' })]));
+  renderTownHall(st, host, table, muted);
+  renderMine(st, pending, muted);
+  const mine = mineSet(pending);
+  const others = table ? notesFor(st, q).filter((n) => n.table === table && !isMine(n, mine) && n.round === st.round) : [];
+  $('#table-notes').replaceChildren(...(others.length ? others.map((n) => el('li', { class: 'note', 'data-note-id': n.id, dir: 'auto', text: n.text }))
+    : [el('li', { class: 'empty', text: st.phase === 'round' ? t('phone.table.waiting') : t('phone.table.none') })]));
 }
 
 // renderTownHall shows what matters between rounds and at the end: raising
 // a hand, the vote, and for hosts who is coming and what to brief them on.
-function renderTownHall(st, host, table) {
+function renderTownHall(st, host, table, muted) {
   const talk = st.phase === 'townhall' || st.phase === 'harvest';
   $('#hand-box').hidden = !talk;
   if (talk) {
+    // The queue as the room sees it, with this person as "You".
+    const next = st.hands.slice(0, 5).map((id) => nameOf(st, id, me.pid));
+    $('#speakers').textContent = [
+      st.speaker ? t('speakers.now', { name: nameOf(st, st.speaker, me.pid) }) : '',
+      next.length ? (st.hands.length > 5 ? t('speakers.nextMore', { names: next.join(t('list.comma')), more: st.hands.length - 5 })
+        : t('speakers.next', { names: next.join(t('list.comma')) })) : '',
+    ].filter(Boolean).join(' · ');
+    $('#speakers').hidden = !$('#speakers').textContent;
     const place = st.hands.indexOf(me.pid);
-    $('#hand-status').textContent = st.speaker === me.pid ? 'You are speaking now.'
-      : place === 0 ? 'You are next to speak.'
-        : place > 0 ? `You are number ${place + 1} in line to speak.` : '';
-    $('#hand').textContent = place >= 0 ? 'Lower my hand' : 'Raise my hand to speak';
+    $('#hand-status').textContent = st.speaker === me.pid ? t('phone.hand.speaking')
+      : place === 0 ? t('phone.hand.next')
+        : place > 0 ? t('phone.hand.place', { place: place + 1 }) : '';
+    $('#hand').textContent = place >= 0 ? t('phone.hand.lower') : t('phone.hand.raise');
     $('#hand').hidden = st.speaker === me.pid;
+    $('#hand').disabled = muted && place < 0; // a muted person may still lower a hand
   }
 
   const v = openVote(st) || (talk ? lastVote(st) : null);
@@ -249,18 +328,18 @@ function renderTownHall(st, host, table) {
     const used = Object.values(mine).reduce((a, b) => a + b, 0);
     const open = !v.closed;
     $('#vote-left').textContent = open
-      ? (used < v.dots ? `You have ${v.dots - used} of ${v.dots} dots left. Tap + to give a dot.` : 'You used all your dots. Tap − to move one.')
-      : 'The vote is closed. Results:';
+      ? (used < v.dots ? t('phone.vote.left', { left: v.dots - used, dots: v.dots }) : t('phone.vote.used'))
+      : t('phone.vote.closed');
     const tally = v.tally;
     let items = voteItems(st, v);
     if (tally) items = items.map((it) => ({ ...it, total: tally[it.id] || 0 })).sort((a, b) => b.total - a.total);
     $('#vote-items').replaceChildren(...items.map((it) => el('li', { class: 'vote-item' },
-      el('span', { class: 'note-text', text: it.label }),
-      tally ? el('span', { class: 'total', text: `${it.total} ${it.total === 1 ? 'dot' : 'dots'}` }) : null,
+      el('span', { class: 'note-text', dir: 'auto', text: it.label }),
+      tally ? el('span', { class: 'total', text: t('count.dots', { n: it.total }) }) : null,
       open ? el('span', { class: 'dots' },
-        el('button', { type: 'button', class: 'small-btn', 'data-dot': 'remove', 'data-item': it.id, disabled: !mine[it.id], 'aria-label': `Take a dot back from: ${it.label.slice(0, 40)}` }, '−'),
-        el('strong', { text: String(mine[it.id] || 0), 'aria-label': 'my dots' }),
-        el('button', { type: 'button', class: 'small-btn', 'data-dot': 'add', 'data-item': it.id, disabled: used >= v.dots || (!v.stack && mine[it.id] > 0), 'aria-label': `Give a dot to: ${it.label.slice(0, 40)}` }, '+')) : null)));
+        el('button', { type: 'button', class: 'small-btn', 'data-dot': 'remove', 'data-item': it.id, disabled: !mine[it.id], 'aria-label': t('phone.vote.remove', { label: it.label.slice(0, 40) }) }, '−'),
+        el('strong', { text: t('count.number', { n: mine[it.id] || 0 }), 'aria-label': t('phone.vote.mine') }),
+        el('button', { type: 'button', class: 'small-btn', 'data-dot': 'add', 'data-item': it.id, disabled: used >= v.dots || (!v.stack && mine[it.id] > 0), 'aria-label': t('phone.vote.add', { label: it.label.slice(0, 40) }) }, '+')) : null)));
   }
 
   // Hosts: who comes to the table next round, and the table's earlier ideas.
@@ -268,41 +347,44 @@ function renderTownHall(st, host, table) {
   const coming = host && st.phase === 'townhall' && next
     ? [...st.people.values()].filter((p) => p.id !== me.pid && next[p.id] === table) : [];
   $('#coming').hidden = !coming.length;
-  if (coming.length) $('#coming').textContent = `Coming to your table: ${coming.map((p) => displayName(st, p.id)).join(', ')}.`;
+  if (coming.length) $('#coming').textContent = t('phone.coming', { names: coming.map((p) => nameOf(st, p.id)).join(t('list.comma')) });
   const earlier = host && st.phase === 'round' && st.round > 1
     ? [...st.notes.values()].filter((n) => n.table === table && n.round < st.round && !n.hidden).sort((a, b) => a.seq - b.seq) : [];
   $('#briefing').hidden = !earlier.length;
-  $('#briefing-notes').replaceChildren(...earlier.map((n) => el('li', { class: 'note', text: n.text })));
+  $('#briefing-notes').replaceChildren(...earlier.map((n) => el('li', { class: 'note', dir: 'auto', text: n.text })));
 }
 
-function renderMine(st, pending) {
+function renderMine(st, pending, muted = false) {
   const items = [];
   const offline = conn.status !== 'live';
   for (const f of failed) {
     items.push(el('li', { class: 'note failed', 'data-note-id': f.id },
-      el('span', { class: 'note-text', text: f.text }),
-      el('span', { class: 'state', text: `Not posted: ${f.message}` }),
-      el('button', { type: 'button', class: 'small-btn', 'data-action': 'dismiss', 'data-id': f.id }, 'Dismiss')));
+      el('span', { class: 'note-text', dir: 'auto', text: f.text }),
+      el('span', { class: 'state', text: t('phone.note.failed', { reason: f.message }) }),
+      el('button', { type: 'button', class: 'small-btn', 'data-action': 'dismiss', 'data-id': f.id }, t('action.dismiss'))));
   }
-  const saved = st ? [...st.notes.values()].filter((n) => n.author === me.pid).sort((a, b) => b.seq - a.seq) : [];
+  const mine = mineSet(pending);
+  const saved = st ? [...st.notes.values()].filter((n) => isMine(n, mine)).sort((a, b) => b.seq - a.seq) : [];
   const savedIds = new Set(saved.map((n) => n.id));
   for (const p of [...pending].reverse()) {
     if (savedIds.has(p.id)) continue;
     items.push(el('li', { class: 'note sending', 'data-note-id': p.id },
-      el('span', { class: 'note-text', text: p.text }),
-      el('span', { class: 'state', text: offline ? 'Waiting for connection…' : 'Sending…' })));
+      el('span', { class: 'note-text', dir: 'auto', text: p.text }),
+      el('span', { class: 'state', text: offline ? t('phone.note.waiting') : t('phone.note.sending') })));
   }
   for (const n of saved) {
     items.push(el('li', { class: n.hidden ? 'note saved hidden-note' : 'note saved', 'data-note-id': n.id },
-      el('span', { class: 'note-text', text: n.text }),
-      el('span', { class: 'state', text: n.hidden ? 'Hidden by the facilitator' : `Saved · question ${n.question + 1}` }),
+      el('span', { class: 'note-text', dir: 'auto', text: n.text }),
+      el('span', { class: 'state', text: n.hidden ? t('phone.note.hidden') : t('phone.note.saved', { question: n.question + 1 }) }),
       st.phase !== 'harvest' && st.phase !== 'closed' ? [
-        el('button', { type: 'button', class: 'small-btn', 'data-action': 'edit', 'data-id': n.id, 'aria-label': 'Edit this note' }, 'Edit'),
-        el('button', { type: 'button', class: 'small-btn', 'data-action': 'delete', 'data-id': n.id, 'aria-label': 'Delete this note' }, 'Delete'),
+        el('button', { type: 'button', class: 'small-btn', 'data-action': 'edit', 'data-id': n.id, 'aria-label': t('phone.note.editAria'), disabled: muted }, t('action.edit')),
+        el('button', { type: 'button', class: 'small-btn', 'data-action': 'delete', 'data-id': n.id, 'aria-label': t('phone.note.deleteAria') }, t('action.delete')),
       ] : null));
   }
-  $('#mine').replaceChildren(...(items.length ? items : [el('li', { class: 'empty', text: 'Your notes will appear here.' })]));
+  $('#mine').replaceChildren(...(items.length ? items : [el('li', { class: 'empty', text: t('phone.mine.empty') })]));
 }
 
 // Start last: every function and binding above exists by now.
-if (me && (!urlCode || urlCode === me.code)) startLive(); else showJoin();
+if (me?.removed && (!urlCode || urlCode === me.code)) showRemoved();
+else if (me && (!urlCode || urlCode === me.code)) startLive();
+else showJoin();

@@ -110,6 +110,15 @@ export class CafeConnection {
     this.onChange?.(env);
   }
 
+  // stop closes the connection for good: nothing reconnects afterwards.
+  stop() {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    clearInterval(this.pingTimer);
+    this.setStatus('stopped');
+    if (this.ws && this.ws.readyState <= 1) this.ws.close(1000, 'done');
+  }
+
   goLive() {
     this.attempt = 0;
     this.setStatus('live');
@@ -126,6 +135,7 @@ export class CafeConnection {
     clearInterval(this.pingTimer);
     for (const p of this.pending.values()) p.reject(Object.assign(new Error('connection lost'), { code: 'offline' }));
     this.pending.clear();
+    if (this.stopped) return;
     if (FINAL_CODES.has(e.code)) {
       this.setStatus('rejected');
       this.stopped = true;

@@ -1,12 +1,11 @@
 // create.js: the facilitator's landing page: create a café, or go back to
 // one created on this device.
+import { t } from './i18n.js';
 import { $, el, load, postJSON, save } from './ui.js';
 
-const DEFAULT_QUESTIONS = [
-  'What is the role of governments in the multistakeholder model of the Internet?',
-  'What are the key issues that government should play an active role in?',
-  'How can governments improve their interaction with other stakeholders?',
-];
+// The example questions are in the facilitator's language: they become the
+// café's own text, which the room sees as typed.
+const DEFAULT_QUESTIONS = [t('create.example.q1'), t('create.example.q2'), t('create.example.q3')];
 const MAX_QUESTIONS = 12;
 
 let questions = [...DEFAULT_QUESTIONS];
@@ -31,12 +30,12 @@ $('#create-key-hint').hidden = Boolean(key) || loopback;
 function renderQuestions() {
   const list = $('#questions');
   list.replaceChildren(...questions.map((q, i) => el('li', { class: 'question-row' },
-    el('label', { for: `q${i}`, class: 'visually-hidden', text: `Question ${i + 1}` }),
-    el('textarea', { id: `q${i}`, rows: 2, maxlength: 300, oninput: (e) => { questions[i] = e.target.value; } }, q),
+    el('label', { for: `q${i}`, class: 'visually-hidden', text: t('question.n', { question: i + 1 }) }),
+    el('textarea', { id: `q${i}`, rows: 2, maxlength: 300, dir: 'auto', oninput: (e) => { questions[i] = e.target.value; } }, q),
     el('div', { class: 'row-buttons' },
-      el('button', { type: 'button', class: 'secondary', 'aria-label': `Move question ${i + 1} up`, disabled: i === 0, onclick: () => move(i, -1) }, '↑'),
-      el('button', { type: 'button', class: 'secondary', 'aria-label': `Move question ${i + 1} down`, disabled: i === questions.length - 1, onclick: () => move(i, 1) }, '↓'),
-      el('button', { type: 'button', class: 'secondary', 'aria-label': `Remove question ${i + 1}`, disabled: questions.length === 1, onclick: () => remove(i) }, '✕'),
+      el('button', { type: 'button', class: 'secondary', 'aria-label': t('create.moveUp', { question: i + 1 }), disabled: i === 0, onclick: () => move(i, -1) }, '↑'),
+      el('button', { type: 'button', class: 'secondary', 'aria-label': t('create.moveDown', { question: i + 1 }), disabled: i === questions.length - 1, onclick: () => move(i, 1) }, '↓'),
+      el('button', { type: 'button', class: 'secondary', 'aria-label': t('create.remove', { question: i + 1 }), disabled: questions.length === 1, onclick: () => remove(i) }, '✕'),
     ),
   )));
   $('#add-question').disabled = questions.length >= MAX_QUESTIONS;
@@ -57,7 +56,7 @@ function renderMine() {
   const mine = load('wc.cafes') || [];
   $('#mine').hidden = mine.length === 0;
   $('#mine-list').replaceChildren(...mine.map((c) => el('li', {},
-    el('a', { href: `/facilitate#${c.cafe}.${c.token}`, text: `${c.title} (code ${c.code})` }))));
+    el('a', { href: `/facilitate#${c.cafe}.${c.token}` }, el('bdi', { text: c.title }), ' ', t('create.mineCode', { code: c.code })))));
 }
 
 async function submit(e) {
@@ -94,3 +93,5 @@ $('#add-question').addEventListener('click', () => {
 $('#create').addEventListener('submit', submit);
 renderQuestions();
 renderMine();
+// The form shows once its questions are drawn in this device's language.
+$('#create').hidden = false;

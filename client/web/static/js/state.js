@@ -1,11 +1,25 @@
 // state.js: the café as a client sees it. A snapshot is the starting point;
 // each event is folded in, mirroring cafe/apply.go on the server.
+//
+// Anonymity: a note by an anonymous participant arrives with no author and
+// with anonymous set, on every screen. Nothing here links it to a person;
+// only the author's own phone knows it is theirs (from welcome.my_notes and
+// its outbox), and it keeps that knowledge outside this state.
+
+// JOIN_WINDOW_MS is how far back the tablet counts joins ("12 joined in the
+// last minute"); older join times are dropped as new ones come.
+export const JOIN_WINDOW_MS = 60_000;
 
 export function fromSnapshot(s) {
   return {
     ...s,
-    notes: new Map((s.notes || []).map((n) => [n.id, n])),
-    people: new Map((s.participants || []).map((p) => [p.id, p])),
+    notes: new Map((s.notes || []).map((n) => [n.id, { ...n, anonymous: !!n.anonymous }])),
+    // Removed participants are kept on the server for the log only.
+    people: new Map((s.participants || []).filter((p) => !p.removed).map((p) => [p.id, { ...p, muted: !!p.muted }])),
+    removed: new Set((s.participants || []).filter((p) => p.removed).map((p) => p.id)),
+    // Join times seen live (a snapshot carries none): what the tablet's
+    // join rate is counted from.
+    joins: [],
     next_seats: s.next_seats || null,
     themes: new Map((s.themes || []).map((t) => [t.id, t])),
     votes: new Map((s.votes || []).map((v) => [v.vote_id, { ...v, tally: v.tally || null, dots_placed: 0 }])),
@@ -21,9 +35,30 @@ export function applyEvent(st, env) {
     case 'participant.joined':
       st.people.set(d.participant_id, {
         id: d.participant_id, name: d.name || '', group: d.group || '', role: d.role,
-        anonymous: !!d.anonymous, table: d.table,
+        anonymous: !!d.anonymous, table: d.table, muted: false,
       });
       if (st.next_seats) st.next_seats[d.participant_id] = d.table;
+      st.joins = [...st.joins.filter((at) => at > env.at - JOIN_WINDOW_MS), env.at];
+      break;
+    case 'participant.rejoined':
+      // The same person on the same device: no new participant, no new
+      // ballot. Nothing a screen shows changes.
+      break;
+    case 'participant.role_set': {
+      const p = st.people.get(d.participant_id);
+      if (p) {
+        p.role = d.role;
+        if (d.table) p.table = d.table;
+      }
+      break;
+    }
+    case 'participant.muted': {
+      const p = st.people.get(d.participant_id);
+      if (p) p.muted = !!d.muted;
+      break;
+    }
+    case 'participant.removed':
+      removeParticipant(st, d.participant_id);
       break;
     case 'round.started':
       st.phase = 'round';
@@ -64,8 +99,8 @@ export function applyEvent(st, env) {
       break;
     case 'note.posted':
       st.notes.set(d.note_id, {
-        id: d.note_id, seq: env.seq, author: d.author, round: d.round, question: d.question,
-        table: d.table, text: d.text, at: env.at, hidden: false,
+        id: d.note_id, seq: env.seq, author: d.author, anonymous: !!d.anonymous, round: d.round,
+        question: d.question, table: d.table, text: d.text, at: env.at, hidden: false,
       });
       break;
     case 'note.edited': {
@@ -164,6 +199,24 @@ export function applyEvent(st, env) {
   if ((env.type === 'note.hidden' || env.type === 'note.deleted') && st.spotlight?.note_id === d.note_id) st.spotlight = null;
 }
 
+// removeParticipant folds participant.removed. The server sends it last,
+// after the note.hidden, vote.uncast, hand.lowered and speaker.called events
+// that take back what the person put in the room (an anonymous note has no
+// author to find it by here, a dot no voter); what is left is that the
+// person leaves every list and count. Hiding their named notes and freeing
+// their hand again changes nothing then, and keeps the fold right alone.
+function removeParticipant(st, id) {
+  st.people.delete(id);
+  st.removed.add(id);
+  if (st.next_seats) delete st.next_seats[id];
+  st.hands = st.hands.filter((h) => h !== id);
+  if (st.speaker === id) st.speaker = '';
+  for (const n of st.notes.values()) {
+    if (n.author === id) n.hidden = true;
+    if (n.author === id && st.spotlight?.note_id === n.id) st.spotlight = null;
+  }
+}
+
 // openVote is the vote people can put dots in now, if any.
 export function openVote(st) {
   for (const v of st.votes.values()) if (!v.closed) return v;
@@ -187,11 +240,28 @@ export function voteItems(st, v) {
     .sort((a, b) => a.seq - b.seq).map((n) => ({ id: n.id, label: n.text }));
 }
 
-// displayName is how a person is named to others.
-export function displayName(st, id) {
+// displayName is how a person is named: words.you on their own device (self
+// is that device's participant id), words.someone for an anonymous or
+// unnamed person. The words are the view's, in its language (ui.js nameOf).
+export function displayName(st, id, self, words) {
+  if (self && id === self) return words.you;
   const p = st.people.get(id);
-  if (!p) return 'Someone';
-  return p.anonymous || !p.name ? 'Someone' : p.name;
+  if (!p) return words.someone;
+  return p.anonymous || !p.name ? words.someone : p.name;
+}
+
+// noteAuthor is the name a note is shown with, or '' when it has none to
+// show: an anonymous note never has one, whoever looks.
+export function noteAuthor(st, n) {
+  if (n.anonymous || !n.author) return '';
+  const p = st.people.get(n.author);
+  return p && !p.anonymous && p.name ? p.name : '';
+}
+
+// joinsWithin counts the joins seen in the last JOIN_WINDOW_MS before now
+// (server time).
+export function joinsWithin(st, now) {
+  return st.joins.filter((at) => at > now - JOIN_WINDOW_MS && at <= now + 5_000).length;
 }
 
 // notesFor returns the visible notes of a question in posting order.

@@ -1,5 +1,7 @@
 // ui.js: small helpers shared by the views. User text only ever goes
-// through textContent: it is never parsed as HTML.
+// through textContent: it is never parsed as HTML. Words go through t().
+import { displayName } from './state.js';
+import { clock, t } from './i18n.js';
 
 export function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
@@ -19,15 +21,15 @@ export function el(tag, attrs = {}, ...children) {
 
 export function $(sel) { return document.querySelector(sel); }
 
-export const GROUPS = {
-  government: 'Government',
-  private_sector: 'Private sector',
-  civil_society: 'Civil society',
-  technical_community: 'Technical community',
-  academia: 'Academia',
-  international_organisation: 'International organisation',
-  other: 'Other',
-};
+// GROUPS names the stakeholder groups in this device's language.
+export const GROUPS = Object.fromEntries(['government', 'private_sector', 'civil_society',
+  'technical_community', 'academia', 'international_organisation', 'other'].map((g) => [g, t(`group.${g}.name`)]));
+
+// nameOf is how a person is named on this device, in its language: "You"
+// for this device's own person, "Someone" for an anonymous or unnamed one.
+export function nameOf(st, id, self = '') {
+  return displayName(st, id, self, { you: t('name.you'), someone: t('name.someone') });
+}
 
 // remainingMs is what the round clock shows now on this device.
 export function remainingMs(timer, now) {
@@ -43,20 +45,20 @@ export function remainingMs(timer, now) {
 export function formatClock(ms) {
   if (ms === null) return '';
   const s = Math.ceil(ms / 1000);
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+  return clock(Math.floor(s / 60), s % 60);
 }
 
 export function phaseLabel(st) {
-  const rounds = st.questions.length;
+  const p = { round: st.round, rounds: st.questions.length, next: st.round + 1 };
   switch (st.phase) {
-    case 'lobby': return 'Waiting to start';
+    case 'lobby': return t('phase.lobby');
     case 'round':
-      if (st.timer.state === 'paused') return `Round ${st.round} of ${rounds} · paused`;
-      if (st.timer.state === 'timeup') return `Round ${st.round} of ${rounds} · time is up`;
-      return `Round ${st.round} of ${rounds}`;
-    case 'townhall': return st.round < rounds ? `Town hall · next: round ${st.round + 1}` : 'Town hall';
-    case 'harvest': return 'Harvest';
-    case 'closed': return 'Closed';
+      if (st.timer.state === 'paused') return t('phase.round.paused', p);
+      if (st.timer.state === 'timeup') return t('phase.round.timeup', p);
+      return t('phase.round', p);
+    case 'townhall': return st.round < p.rounds ? t('phase.townhall.next', p) : t('phase.townhall');
+    case 'harvest': return t('phase.harvest');
+    case 'closed': return t('phase.closed');
   }
   return st.phase;
 }
@@ -71,13 +73,7 @@ export function startClock(conn, render) {
 
 // statusBanner shows the connection state in words a first-time user gets.
 export function renderStatus(node, status) {
-  const text = {
-    live: '',
-    connecting: 'Connecting…',
-    reconnecting: 'Reconnecting…',
-    offline: 'You are offline. Your notes will be sent when you are back.',
-    rejected: 'This link is no longer valid.',
-  }[status] ?? '';
+  const text = ['connecting', 'reconnecting', 'offline', 'rejected'].includes(status) ? t(`status.${status}`) : '';
   node.textContent = text;
   node.hidden = text === '';
 }
@@ -97,9 +93,9 @@ export async function postJSON(path, body, headers = {}) {
   try {
     resp = await fetch(path, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
   } catch {
-    throw new Error('Cannot reach the café server. Check the Wi-Fi and try again.');
+    throw new Error(t('error.unreachable'));
   }
   const data = await resp.json().catch(() => ({}));
-  if (!resp.ok) throw new Error(data.error?.message || `The server answered ${resp.status}.`);
+  if (!resp.ok) throw new Error(data.error?.message || t('error.status', { status: resp.status }));
   return data;
 }

@@ -2,8 +2,9 @@
 // arranged by table for the current question, counts per conversation, and
 // how to join while people are not in a round.
 import { CafeConnection } from './conn.js';
-import { countsPerQuestion, displayName, lastVote, notesFor, voteItems } from './state.js';
-import { $, el, formatClock, phaseLabel, renderStatus, startClock } from './ui.js';
+import { t } from './i18n.js';
+import { countsPerQuestion, lastVote, notesFor, voteItems } from './state.js';
+import { $, el, formatClock, nameOf, phaseLabel, renderStatus, startClock } from './ui.js';
 
 const [cafe, token] = location.hash.slice(1).split('.');
 const PER_TABLE = 12; // newest notes considered per column; fitColumns shows what fits
@@ -13,7 +14,7 @@ let redraw = null;
 window.addEventListener('resize', () => redraw?.());
 
 if (!cafe || !token) {
-  $('#question').textContent = 'Open the wall from the facilitator’s screen (the “Open the wall” link).';
+  $('#question').textContent = t('wall.noLink');
 } else {
   const conn = new CafeConnection({
     cafe, token,
@@ -27,13 +28,13 @@ if (!cafe || !token) {
 
 function render(conn) {
   const st = conn.state;
-  $('#phase').textContent = `${st.title} · ${phaseLabel(st)}`;
+  $('#phase').replaceChildren(el('bdi', { text: st.title }), t('list.dot'), phaseLabel(st));
   const q = st.phase === 'lobby' ? 0 : st.question;
   $('#question').textContent = {
-    lobby: 'Welcome! Join with your phone.',
-    harvest: 'Harvest: what did we hear?',
-    closed: 'Thank you!',
-  }[st.phase] ?? st.questions[q];
+    lobby: () => t('wall.question.lobby'),
+    harvest: () => t('wall.question.harvest'),
+    closed: () => t('wall.question.closed'),
+  }[st.phase]?.() ?? st.questions[q];
   $('#broadcast').textContent = st.broadcast || '';
   $('#broadcast').hidden = !st.broadcast;
 
@@ -60,18 +61,18 @@ function render(conn) {
     groups.get(key(n)).push(n);
   }
   const columns = byTheme
-    ? [...themes.map((t) => ({ id: t.id, label: t.name })), ...(groups.has('') ? [{ id: '', label: 'Not grouped yet' }] : [])]
-    : Array.from({ length: st.tables }, (_, i) => ({ id: i + 1, label: `Table ${i + 1}` }));
+    ? [...themes.map((th) => ({ id: th.id, label: th.name, user: true })), ...(groups.has('') ? [{ id: '', label: t('theme.loose') }] : [])]
+    : Array.from({ length: st.tables }, (_, i) => ({ id: i + 1, label: t('table.n', { table: i + 1 }) }));
   const boxes = [];
   for (const col of columns) {
     const list = groups.get(col.id) || [];
     const shown = list.slice(-PER_TABLE);
     boxes.push(el('section', { class: byTheme ? 'wall-table wall-theme' : 'wall-table', 'aria-label': col.label },
-      el('h2', {}, el('span', { text: col.label }), el('span', { class: 'count', text: String(list.length) })),
+      el('h2', {}, el('span', { dir: col.user ? 'auto' : null, text: col.label }), el('span', { class: 'count', text: t('count.number', { n: list.length }) })),
       el('ul', { 'data-older': String(list.length - shown.length) }, shown.map((n) => {
         const fresh = !first && !seen.has(n.id);
         seen.add(n.id);
-        return el('li', { class: fresh ? 'sticky arrive' : 'sticky', 'data-note-id': n.id }, el('span', { class: 't', text: n.text }));
+        return el('li', { class: fresh ? 'sticky arrive' : 'sticky', 'data-note-id': n.id }, el('span', { class: 't', dir: 'auto', text: n.text }));
       }))));
   }
   for (const n of notes) seen.add(n.id);
@@ -82,7 +83,7 @@ function render(conn) {
 
   const counts = countsPerQuestion(st);
   $('#counts').replaceChildren(...counts.map((n, i) => el('li', { class: i === q && st.phase === 'round' ? 'current' : '' },
-    el('span', { text: `Conversation ${i + 1}` }), el('strong', { text: String(n) }))));
+    el('span', { text: t('wall.conversation', { question: i + 1 }) }), el('strong', { text: t('count.number', { n }) }))));
 }
 
 // renderExtras draws what the town hall adds: who speaks, the vote results,
@@ -92,26 +93,27 @@ function renderExtras(st, q) {
   const speakers = talk && (st.speaker || st.hands.length);
   $('#speakers').hidden = !speakers;
   if (speakers) {
-    const next = st.hands.slice(0, 3).map((id) => displayName(st, id));
+    const next = st.hands.slice(0, 3).map((id) => nameOf(st, id));
     $('#speakers').textContent = [
-      st.speaker ? `Speaking: ${displayName(st, st.speaker)}` : '',
-      next.length ? `Next: ${next.join(', ')}${st.hands.length > 3 ? ` +${st.hands.length - 3}` : ''}` : '',
-    ].filter(Boolean).join('  ·  ');
+      st.speaker ? t('speakers.now', { name: nameOf(st, st.speaker) }) : '',
+      next.length ? (st.hands.length > 3 ? t('speakers.nextMore', { names: next.join(t('list.comma')), more: st.hands.length - 3 })
+        : t('speakers.next', { names: next.join(t('list.comma')) })) : '',
+    ].filter(Boolean).join(t('list.wideDot'));
   }
 
   const v = talk ? lastVote(st) : null;
   const showResults = v && v.tally;
   $('#results').hidden = !v;
   if (v) {
-    $('#results-h').textContent = showResults ? (v.live && !v.closed ? 'Dot vote: live results' : 'Dot vote: results') : 'Dot vote in progress';
+    $('#results-h').textContent = showResults ? (v.live && !v.closed ? t('wall.vote.live') : t('wall.vote.results')) : t('wall.vote.progress');
     const items = showResults ? voteItems(st, v).map((it) => ({ ...it, dots: v.tally[it.id] || 0 }))
       .filter((it) => it.dots > 0).sort((a, b) => b.dots - a.dots).slice(0, 8) : [];
     const most = Math.max(1, ...items.map((it) => it.dots));
     $('#results-list').replaceChildren(...(showResults ? items.map((it) => {
       const bar = el('span', { class: 'bar' });
       bar.style.width = `${Math.round((100 * it.dots) / most)}%`;
-      return el('li', {}, el('span', { class: 'label', text: it.label }), el('span', { class: 'bar-wrap' }, bar), el('strong', { text: String(it.dots) }));
-    }) : [el('li', { class: 'waiting', text: 'Use your phone to place your dots. Results come when the facilitator reveals them.' })]));
+      return el('li', {}, el('span', { class: 'label', dir: 'auto', text: it.label }), el('span', { class: 'bar-wrap' }, bar), el('strong', { text: t('count.number', { n: it.dots }) }));
+    }) : [el('li', { class: 'waiting', text: t('wall.vote.waiting') })]));
   }
 
   // The move between rounds: who arrives at which table.
@@ -123,12 +125,12 @@ function renderExtras(st, q) {
       const t = st.next_seats[p.id];
       if (t && t !== p.table) {
         if (!arrivals.has(t)) arrivals.set(t, []);
-        arrivals.get(t).push(displayName(st, p.id));
+        arrivals.get(t).push(nameOf(st, p.id));
       }
     }
-    $('#moves-h').textContent = `Round ${st.round + 1}: who moves where`;
-    $('#moves-list').replaceChildren(...[...arrivals.keys()].sort((a, b) => a - b).map((t) =>
-      el('li', {}, el('strong', { text: `Table ${t}: ` }), el('span', { text: arrivals.get(t).join(', ') }))));
+    $('#moves-h').textContent = t('wall.moves', { round: st.round + 1 });
+    $('#moves-list').replaceChildren(...[...arrivals.keys()].sort((a, b) => a - b).map((tn) =>
+      el('li', {}, el('strong', { text: t('wall.moves.table', { table: tn }) }), el('span', { dir: 'auto', text: arrivals.get(tn).join(t('list.comma')) }))));
   }
 
   const spot = st.spotlight;
@@ -136,15 +138,15 @@ function renderExtras(st, q) {
   if (spot) {
     if (spot.note_id) {
       const n = st.notes.get(spot.note_id);
-      $('#spot-kind').textContent = n ? `Table ${n.table} · question ${n.question + 1}` : '';
+      $('#spot-kind').textContent = n ? t('wall.spot.note', { table: n.table, question: n.question + 1 }) : '';
       $('#spot-text').textContent = n ? n.text : '';
       $('#spot-notes').replaceChildren();
     } else {
-      const t = st.themes.get(spot.theme_id);
-      $('#spot-kind').textContent = 'Theme';
-      $('#spot-text').textContent = t ? t.name : '';
-      const notes = t ? notesFor(st, t.question).filter((n) => n.theme === t.id).slice(0, 12) : [];
-      $('#spot-notes').replaceChildren(...notes.map((n) => el('li', { class: 'sticky', text: n.text })));
+      const th = st.themes.get(spot.theme_id);
+      $('#spot-kind').textContent = t('wall.spot.theme');
+      $('#spot-text').textContent = th ? th.name : '';
+      const notes = th ? notesFor(st, th.question).filter((n) => n.theme === th.id).slice(0, 12) : [];
+      $('#spot-notes').replaceChildren(...notes.map((n) => el('li', { class: 'sticky', dir: 'auto', text: n.text })));
     }
   }
 }
@@ -158,7 +160,7 @@ function fitColumns() {
     let dropped = Number(ul.dataset.older || 0);
     const more = el('li', { class: 'more' });
     ul.prepend(more);
-    const say = () => { more.textContent = dropped ? `+${dropped} earlier` : ''; more.hidden = !dropped; };
+    const say = () => { more.textContent = dropped ? t('wall.earlier', { n: dropped }) : ''; more.hidden = !dropped; };
     say();
     if (!over()) continue;
     ul.classList.add('dense');
