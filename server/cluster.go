@@ -206,19 +206,33 @@ func (c *cluster) forward(ctx context.Context, cafeID string, batch []*request, 
 		fail(errNotOwner)
 		return
 	}
-	select {
-	case results := <-ch:
-		if len(results) != len(batch) {
-			fail(fmt.Errorf("owner answered %d of %d forwarded commands", len(results), len(batch)))
+	// While waiting, watch the lease: when another node takes it, the
+	// owner asked is gone, and the device should try again at once rather
+	// than at the timeout.
+	watch := time.NewTicker(c.lease / 3)
+	defer watch.Stop()
+	for {
+		select {
+		case results := <-ch:
+			if len(results) != len(batch) {
+				fail(fmt.Errorf("owner answered %d of %d forwarded commands", len(results), len(batch)))
+				return
+			}
+			for i, req := range batch {
+				if req.done != nil {
+					req.done(toResult(results[i]))
+				}
+			}
+			return
+		case <-watch.C:
+			if now, _, err := c.st.LeaseHolder(tctx, cafeID); err == nil && now != owner {
+				fail(errNotOwner)
+				return
+			}
+		case <-tctx.Done():
+			fail(errNotOwner)
 			return
 		}
-		for i, req := range batch {
-			if req.done != nil {
-				req.done(toResult(results[i]))
-			}
-		}
-	case <-tctx.Done():
-		fail(errNotOwner)
 	}
 }
 

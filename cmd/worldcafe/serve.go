@@ -19,9 +19,13 @@ import (
 	"strings"
 	"time"
 
+	goredis "github.com/redis/go-redis/v9"
+
 	"github.com/worldcafe/worldcafe/client/web"
 	"github.com/worldcafe/worldcafe/server"
+	"github.com/worldcafe/worldcafe/store"
 	"github.com/worldcafe/worldcafe/store/bolt"
+	"github.com/worldcafe/worldcafe/store/redis"
 )
 
 // Main is the running program: ParseFlags, Run, Close. End-to-end tests
@@ -44,13 +48,20 @@ type Main struct {
 	ParticipantConnectRate float64
 	ParticipantMessageRate float64
 	ParticipantMaxConns    int
+	// RedisURL, when set, makes this node one of a cluster that shares the
+	// Redis server there instead of keeping a bbolt file; Node names it
+	// (default: a random id) and Lease is how long it holds a café without
+	// renewing (see server.Config.LeaseTTL).
+	RedisURL string
+	Node     string
+	Lease    time.Duration
 	// PprofAddr, when set, serves net/http/pprof on a listener of its own
 	// (a hidden flag for profiling; never on the public address).
 	PprofAddr string
 
 	Stdout, Stderr io.Writer
 
-	store   *bolt.Store
+	store   store.Store
 	srv     *server.Server
 	httpSrv *http.Server
 	ln      net.Listener
@@ -76,6 +87,9 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.Float64Var(&m.ParticipantConnectRate, "participant-connect-rate", envFloat("WORLDCAFE_PARTICIPANT_CONNECT_RATE", 0), "connects per second of one participant, after a burst of 30; 0 = default (1), -1 = no limit")
 	fs.Float64Var(&m.ParticipantMessageRate, "participant-message-rate", envFloat("WORLDCAFE_PARTICIPANT_MESSAGE_RATE", 0), "frames per second one participant may send over all their connections; 0 = default (the message rate), -1 = no limit")
 	fs.IntVar(&m.ParticipantMaxConns, "participant-max-conns", int(envFloat("WORLDCAFE_PARTICIPANT_MAX_CONNS", 0)), "open connections per participant; 0 = default (4), -1 = no limit")
+	fs.StringVar(&m.RedisURL, "redis", envOr("WORLDCAFE_REDIS", ""), "join a cluster that shares the Redis server at this URL, e.g. redis://10.0.0.5:6379/0, instead of keeping the data file (WORLDCAFE_REDIS)")
+	fs.StringVar(&m.Node, "node", envOr("WORLDCAFE_NODE", ""), "this node's name in a cluster, unique among the nodes (WORLDCAFE_NODE; default: a random id)")
+	fs.DurationVar(&m.Lease, "lease", envDuration("WORLDCAFE_LEASE", 0), "in a cluster, how long a node holds a café without renewing; a dead node's cafés move after about this (WORLDCAFE_LEASE; default 3s)")
 	fs.StringVar(&m.PprofAddr, "pprof", "", "serve net/http/pprof on this address, e.g. 127.0.0.1:6060 (off by default)")
 	hideFlags(fs, "pprof")
 	if err := fs.Parse(args); err != nil {
@@ -107,6 +121,15 @@ func envFloat(name string, def float64) float64 {
 	return def
 }
 
+func envDuration(name string, def time.Duration) time.Duration {
+	if v, ok := os.LookupEnv(name); ok {
+		if d, err := time.ParseDuration(v); err == nil {
+			return d
+		}
+	}
+	return def
+}
+
 func (m *Main) logger() (*slog.Logger, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(m.LogLevel)); err != nil {
@@ -130,7 +153,13 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("creating data directory: %w", err)
 	}
 	path := filepath.Join(m.DataDir, "worldcafe.db")
-	if m.store, err = bolt.Open(path, bolt.Config{}); err != nil {
+	if m.RedisURL != "" {
+		goredis.SetLogger(redis.ClientLog{Logger: log})
+		if m.store, err = redis.Open(ctx, redis.Config{URL: m.RedisURL}); err != nil {
+			return err
+		}
+		path = "redis"
+	} else if m.store, err = bolt.Open(path, bolt.Config{}); err != nil {
 		return err
 	}
 	if m.AdminToken == "" {
@@ -147,6 +176,7 @@ func (m *Main) Run(ctx context.Context) error {
 		IPMaxConns: m.IPMaxConns, IPMaxHTTPConns: m.IPMaxConns,
 		IPUpgradeRate: m.IPUpgradeRate, ParticipantConnectRate: m.ParticipantConnectRate,
 		ParticipantMessageRate: m.ParticipantMessageRate, ParticipantMaxConns: m.ParticipantMaxConns,
+		Node: m.Node, LeaseTTL: m.Lease,
 	})
 	if err != nil {
 		m.store.Close()

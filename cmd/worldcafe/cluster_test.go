@@ -1,0 +1,410 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/worldcafe/worldcafe/client"
+	"github.com/worldcafe/worldcafe/protocol"
+	"github.com/worldcafe/worldcafe/store"
+	"github.com/worldcafe/worldcafe/store/redis"
+	"github.com/worldcafe/worldcafe/store/redis/redistest"
+)
+
+// The cluster as a user runs it: a real redis-server and three real
+// `worldcafe serve -redis` processes, devices spread over the nodes.
+
+// clusterLease is short so that the tests see takeovers quickly.
+const clusterLease = "1s"
+
+type node struct {
+	name string
+	*process
+}
+
+func (n *node) api() client.API { return client.API{BaseURL: "http://" + n.addr} }
+func (n *node) ws() string      { return "ws://" + n.addr + "/ws" }
+
+func startCluster(t *testing.T, redisURL string, names ...string) []*node {
+	t.Helper()
+	var nodes []*node
+	for _, name := range names {
+		p := startProcess(t, t.TempDir(), freePort(t), "--redis", redisURL, "--node", name, "--lease", clusterLease,
+			"--message-rate", "-1", "--ip-request-rate", "-1", "--ip-max-conns", "-1",
+			"--ip-upgrade-rate", "-1", "--participant-connect-rate", "-1", "--participant-message-rate", "-1")
+		nodes = append(nodes, &node{name: name, process: p})
+	}
+	return nodes
+}
+
+// device is a phone that posts notes through whichever node answers,
+// moving to the next node when its connection drops, resuming from its
+// position and resending its unacknowledged note with the same id. It
+// checks that the events it receives never skip a seq.
+type device struct {
+	i             int
+	cafe, token   string
+	epoch, seq    atomic.Uint64
+	gaps, resumes atomic.Int64
+	acked         atomic.Int64
+	notes         []string // acknowledged note ids; read once run has returned
+	lastErr       error
+}
+
+func (d *device) run(ctx context.Context, nodes []*node, alive func(int) bool, perNote time.Duration, stop <-chan struct{}) {
+	k := 0
+	at := d.i % len(nodes)
+	for ctx.Err() == nil {
+		if !alive(at) {
+			at = (at + 1) % len(nodes)
+			continue
+		}
+		dctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		c, err := client.Dial(dctx, nodes[at].ws(), d.cafe, d.token, client.Options{Epoch: d.epoch.Load(), Seq: d.seq.Load()})
+		cancel()
+		if err != nil {
+			d.lastErr = err
+			at = (at + 1) % len(nodes)
+			select {
+			case <-time.After(100 * time.Millisecond):
+			case <-ctx.Done():
+			}
+			continue
+		}
+		if d.seq.Load() > 0 {
+			d.resumes.Add(1)
+		}
+		readerDone := make(chan struct{})
+		go func() {
+			defer close(readerDone)
+			d.read(c)
+		}()
+		for {
+			select {
+			case <-stop:
+				c.Close()
+				<-readerDone
+				return
+			case <-time.After(perNote):
+			}
+			id := fmt.Sprintf("d%02d-n%04d", d.i, k)
+			pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			_, err := c.Post(pctx, id, fmt.Sprintf("Idea %d from device %d", k, d.i))
+			cancel()
+			if err != nil {
+				d.lastErr = err
+				break // resent on the next connection
+			}
+			d.notes = append(d.notes, id)
+			d.acked.Add(1)
+			k++
+		}
+		c.Kill()
+		<-readerDone
+		at = (at + 1) % len(nodes)
+	}
+}
+
+// read follows c's frames: a snapshot sets the position, an event must be
+// the next seq.
+func (d *device) read(c *client.Conn) {
+	w := c.Welcome()
+	if w.Epoch != d.epoch.Load() && d.epoch.Load() != 0 {
+		d.gaps.Add(1) // the log's epoch must never change
+	}
+	d.epoch.Store(w.Epoch)
+	for env := range c.Events() {
+		switch {
+		case env.Type == protocol.TypeSnapshot:
+			d.seq.Store(env.Seq)
+		case env.Seq == 0:
+		case env.Seq == d.seq.Load()+1:
+			d.seq.Store(env.Seq)
+		case env.Seq <= d.seq.Load():
+			d.gaps.Add(1) // a repeat is as wrong as a gap
+		default:
+			d.gaps.Add(1)
+			d.seq.Store(env.Seq)
+		}
+	}
+}
+
+func TestAClusterLosesNothingWhenTheOwnerIsKilled(t *testing.T) {
+	rs := redistest.StartServer(t)
+	nodes := startCluster(t, rs.URL, "a", "b", "c")
+	ctx, cancelAll := context.WithCancel(context.Background())
+	defer cancelAll()
+
+	// The café is created on a: a owns it.
+	created, err := nodes[0].api().CreateCafe(ctx, protocol.CreateCafe{Title: "Cluster", Tables: 4, RoundSeconds: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fac, err := client.Dial(ctx, nodes[1].ws(), created.Cafe, created.FacilitatorToken, client.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fac.Kill()
+	ack, err := fac.Send(ctx, protocol.CmdRoundStart, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := waitDeadline(t, fac, ack.Seq)
+
+	const devices = 9
+	var dead atomic.Int32
+	dead.Store(-1)
+	alive := func(i int) bool { return int32(i) != dead.Load() }
+	devs := make([]*device, devices)
+	for i := range devs {
+		j, err := nodes[i%3].api().Join(ctx, protocol.Join{Code: created.JoinCode, Name: fmt.Sprintf("P%d", i)})
+		if err != nil {
+			t.Fatalf("join through node %s: %v", nodes[i%3].name, err)
+		}
+		devs[i] = &device{i: i, cafe: created.Cafe, token: j.Token}
+	}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for _, d := range devs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d.run(ctx, nodes, alive, 20*time.Millisecond, stop)
+		}()
+	}
+	acked := func() int {
+		n := 0
+		for _, d := range devs {
+			n += int(d.acked.Load())
+		}
+		return n
+	}
+	waitUntil(t, "notes through every node", 30*time.Second, func() bool { return acked() >= 150 })
+
+	// Kill the owner mid-posting.
+	before := acked()
+	killedAt := time.Now()
+	nodes[0].kill()
+	dead.Store(0)
+	waitUntil(t, "notes after the kill", 30*time.Second, func() bool { return acked() >= before+150 })
+	close(stop)
+	wg.Wait()
+	t.Logf("%d notes acknowledged; %d after the owner was killed", acked(), acked()-before)
+
+	// Every acknowledged note is in the log exactly once.
+	st, err := redis.Open(ctx, redis.Config{URL: rs.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	evs, err := store.AllEvents(ctx, st, created.Cafe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	posted := map[string]int{}
+	var firstAfter time.Time
+	for _, ev := range evs {
+		if ev.Type == protocol.EvNotePosted {
+			var n protocol.NotePosted
+			mustUnmarshal(t, ev.Data, &n)
+			posted[n.NoteID]++
+			if at := time.UnixMilli(ev.At); firstAfter.IsZero() && at.After(killedAt) {
+				firstAfter = at
+			}
+		}
+	}
+	for _, d := range devs {
+		for _, id := range d.notes {
+			if posted[id] != 1 {
+				t.Errorf("note %s is in the log %d times, want 1", id, posted[id])
+			}
+		}
+		if g := d.gaps.Load(); g != 0 {
+			t.Errorf("device %d saw %d gaps or repeats in the events", d.i, g)
+		}
+	}
+	for id, n := range posted {
+		if n != 1 {
+			t.Errorf("note %s is in the log %d times", id, n)
+		}
+	}
+	if !firstAfter.IsZero() {
+		t.Logf("takeover: the first note after the kill was written %v after it", firstAfter.Sub(killedAt).Round(time.Millisecond))
+	}
+
+	// The running round ends on its own, at its deadline, under the new owner.
+	wait := time.Until(time.UnixMilli(deadline)) + 10*time.Second
+	if !waitFor(fac, protocol.EvRoundTimeUp, wait) {
+		t.Fatalf("no round.timeup within %v", wait)
+	}
+	last := evs[len(evs)-1]
+	evs, err = store.AllEvents(ctx, st, created.Cafe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range evs[last.Seq:] {
+		if ev.Type == protocol.EvRoundTimeUp {
+			if late := time.UnixMilli(ev.At).Sub(time.UnixMilli(deadline)); late < 0 || late > 2*time.Second {
+				t.Errorf("the round timed up %v after its deadline, want within 2 s", late)
+			}
+		}
+	}
+}
+
+func TestAStaleOwnerCannotAppendAfterItsLeaseWasTaken(t *testing.T) {
+	rs := redistest.StartServer(t)
+	nodes := startCluster(t, rs.URL, "a", "b", "c")
+	ctx := context.Background()
+	created, err := nodes[0].api().CreateCafe(ctx, protocol.CreateCafe{Title: "Split", Tables: 2, RoundSeconds: 600})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fac, err := client.Dial(ctx, nodes[1].ws(), created.Cafe, created.FacilitatorToken, client.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fac.Kill()
+	if _, err := fac.Send(ctx, protocol.CmdRoundStart, nil); err != nil {
+		t.Fatal(err)
+	}
+	// A phone on the owner, and one on b.
+	onA, err := nodes[0].api().Join(ctx, protocol.Join{Code: created.JoinCode, Name: "OnA"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	onB, err := nodes[1].api().Join(ctx, protocol.Join{Code: created.JoinCode, Name: "OnB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	phoneA := mustDial(t, nodes[0].ws(), created.Cafe, onA.Token)
+	phoneB := mustDial(t, nodes[1].ws(), created.Cafe, onB.Token)
+	if _, err := phoneA.Post(ctx, "a-1", "before the pause"); err != nil {
+		t.Fatal(err)
+	}
+
+	st, err := redis.Open(ctx, redis.Config{URL: rs.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	holder, oldToken, err := st.LeaseHolder(ctx, created.Cafe)
+	if err != nil || holder != "a" {
+		t.Fatalf("lease holder %q (%v), want a", holder, err)
+	}
+
+	// Stop the owner past its lease: another node takes the café over and
+	// takes notes.
+	nodes[0].cmd.Process.Signal(syscall.SIGSTOP)
+	stoppedAt := time.Now()
+	var tookOver time.Duration
+	waitUntil(t, "a note accepted while the owner is stopped", 20*time.Second, func() bool {
+		pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		_, err := phoneB.Post(pctx, "b-1", "while a sleeps")
+		if err == nil {
+			tookOver = time.Since(stoppedAt)
+		}
+		return err == nil
+	})
+	t.Logf("takeover after SIGSTOP: %v", tookOver.Round(time.Millisecond))
+	for i := range 5 {
+		if _, err := phoneB.Post(ctx, fmt.Sprintf("b-%d", i+2), "more while a sleeps"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	holder, newToken, err := st.LeaseHolder(ctx, created.Cafe)
+	if err != nil || holder == "a" || newToken <= oldToken {
+		t.Fatalf("lease after the pause: holder %q token %d (%v); want another node above token %d", holder, newToken, err, oldToken)
+	}
+	lenBefore := eventsOf(t, st, created.Cafe)
+
+	// The old owner wakes: it must append nothing of its own, notice, and
+	// its phone must follow the new owner's order.
+	nodes[0].cmd.Process.Signal(syscall.SIGCONT)
+	pctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	_, err = phoneA.Post(pctx, "a-2", "after waking")
+	cancel()
+	if err != nil {
+		t.Logf("the woken owner's phone was told: %v", err)
+	}
+	evs := eventsOf(t, st, created.Cafe)
+	holder, _, _ = st.LeaseHolder(ctx, created.Cafe)
+	if holder == "a" {
+		t.Errorf("the stale owner holds the lease again")
+	}
+	// Every event after the pause came through the new owner: the log is
+	// gapless (the store refuses anything else) and each note is there once.
+	seen := map[string]int{}
+	for i, ev := range evs {
+		if ev.Seq != uint64(i+1) {
+			t.Fatalf("the log has seq %d at position %d", ev.Seq, i)
+		}
+		if ev.Type == protocol.EvNotePosted {
+			var n protocol.NotePosted
+			mustUnmarshal(t, ev.Data, &n)
+			seen[n.NoteID]++
+		}
+	}
+	for id, n := range seen {
+		if n != 1 {
+			t.Errorf("note %s is in the log %d times", id, n)
+		}
+	}
+	if len(evs) < len(lenBefore) {
+		t.Fatalf("the log shrank")
+	}
+	// Both phones end on the same seq: the new owner's.
+	last := evs[len(evs)-1].Seq
+	for name, c := range map[string]*client.Conn{"a": phoneA, "b": phoneB} {
+		got := waitSeqOrReconnect(t, c, last, 10*time.Second)
+		if got != last {
+			t.Errorf("the phone on %s is at seq %d, want %d", name, got, last)
+		}
+	}
+}
+
+func eventsOf(t *testing.T, st store.Store, cafe string) []protocol.Event {
+	t.Helper()
+	evs, err := store.AllEvents(context.Background(), st, cafe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return evs
+}
+
+// waitSeqOrReconnect waits until c has read up to seq (or its connection
+// ended) and returns its position.
+func waitSeqOrReconnect(t *testing.T, c *client.Conn, seq uint64, d time.Duration) uint64 {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for time.Now().Before(deadline) {
+		if _, s := c.Position(); s >= seq {
+			return s
+		}
+		select {
+		case <-c.Events():
+		case <-c.Done():
+			_, s := c.Position()
+			return s
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	_, s := c.Position()
+	return s
+}
+
+func waitUntil(t *testing.T, what string, d time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
