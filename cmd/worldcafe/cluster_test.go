@@ -408,3 +408,80 @@ func waitUntil(t *testing.T, what string, d time.Duration, cond func() bool) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+func TestAClusterRidesOutARedisRestart(t *testing.T) {
+	rs := redistest.StartServer(t)
+	nodes := startCluster(t, rs.URL, "a", "b", "c")
+	ctx, cancelAll := context.WithCancel(context.Background())
+	defer cancelAll()
+	created, err := nodes[0].api().CreateCafe(ctx, protocol.CreateCafe{Title: "Restart", Tables: 3, RoundSeconds: 600})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fac, err := client.Dial(ctx, nodes[2].ws(), created.Cafe, created.FacilitatorToken, client.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fac.Kill()
+	if _, err := fac.Send(ctx, protocol.CmdRoundStart, nil); err != nil {
+		t.Fatal(err)
+	}
+	devs := make([]*device, 6)
+	for i := range devs {
+		j, err := nodes[i%3].api().Join(ctx, protocol.Join{Code: created.JoinCode, Name: fmt.Sprintf("P%d", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		devs[i] = &device{i: i, cafe: created.Cafe, token: j.Token}
+	}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for _, d := range devs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d.run(ctx, nodes, func(int) bool { return true }, 20*time.Millisecond, stop)
+		}()
+	}
+	acked := func() (n int) {
+		for _, d := range devs {
+			n += int(d.acked.Load())
+		}
+		return n
+	}
+	waitUntil(t, "notes before the restart", 30*time.Second, func() bool { return acked() >= 100 })
+	rs.Kill9(t)
+	down := acked()
+	time.Sleep(500 * time.Millisecond) // Redis stays down a moment, as a crash does
+	rs.Restart(t)
+	// The nodes recover by themselves: notes are acknowledged again.
+	waitUntil(t, "notes after the restart", 60*time.Second, func() bool { return acked() >= down+100 })
+	close(stop)
+	wg.Wait()
+
+	st, err := redis.Open(ctx, redis.Config{URL: rs.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	posted := map[string]int{}
+	for _, ev := range eventsOf(t, st, created.Cafe) {
+		if ev.Type == protocol.EvNotePosted {
+			var n protocol.NotePosted
+			mustUnmarshal(t, ev.Data, &n)
+			posted[n.NoteID]++
+		}
+	}
+	// appendfsync always: every acknowledged note was on disk before its ack.
+	for _, d := range devs {
+		for _, id := range d.notes {
+			if posted[id] != 1 {
+				t.Errorf("note %s is in the log %d times, want 1", id, posted[id])
+			}
+		}
+		if g := d.gaps.Load(); g != 0 {
+			t.Errorf("device %d saw %d gaps or repeats", d.i, g)
+		}
+	}
+	t.Logf("%d notes acknowledged, %d after Redis came back", acked(), acked()-down)
+}
