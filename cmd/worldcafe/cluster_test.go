@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -484,4 +487,13 @@ func TestAClusterRidesOutARedisRestart(t *testing.T) {
 		}
 	}
 	t.Logf("%d notes acknowledged, %d after Redis came back", acked(), acked()-down)
+
+	// export reads the same café from Redis.
+	var out bytes.Buffer
+	if err := runExport(ctx, []string{"-redis", rs.URL, "-cafe", created.Cafe, "-format", "csv"}, &out, io.Discard); err != nil {
+		t.Fatalf("export -redis: %v", err)
+	}
+	if rows := strings.Count(out.String(), "\n") - 1; rows != len(posted) {
+		t.Errorf("export -redis wrote %d rows, want the %d notes", rows, len(posted))
+	}
 }

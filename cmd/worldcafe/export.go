@@ -15,15 +15,18 @@ import (
 	"github.com/worldcafe/worldcafe/report"
 	"github.com/worldcafe/worldcafe/store"
 	"github.com/worldcafe/worldcafe/store/bolt"
+	"github.com/worldcafe/worldcafe/store/redis"
 )
 
-// runExport writes a café's report from the data directory. It opens the
-// data file read-only, so it needs no running server (and refuses with a
-// clear message while one holds the file).
+// runExport writes a café's report from the data directory, or from the
+// Redis server a cluster shares (-redis). It opens the data file
+// read-only, so it needs no running server (and refuses with a clear
+// message while one holds the file); Redis it only reads.
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("worldcafe export", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	data := fs.String("data", envOr("WORLDCAFE_DATA", "./data"), "directory of the data file")
+	redisURL := fs.String("redis", envOr("WORLDCAFE_REDIS", ""), "read the café from the Redis server a cluster shares, e.g. redis://10.0.0.5:6379/0 (WORLDCAFE_REDIS)")
 	id := fs.String("cafe", "", "id of the café to export (required)")
 	format := fs.String("format", "md", "md, csv, json or html")
 	out := fs.String("o", "", "write to this file instead of standard output")
@@ -43,18 +46,14 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if !i18n.Supported(*lang) {
 		return fmt.Errorf("%w: -lang must be one of %s", errUsage, strings.Join(i18n.Langs, ", "))
 	}
-	path := filepath.Join(*data, "worldcafe.db")
-	if _, err := os.Stat(path); err != nil {
-		return fmt.Errorf("no data file at %s: %w", path, err)
-	}
-	st, err := bolt.Open(path, bolt.Config{ReadOnly: true})
+	st, where, err := openForExport(ctx, *data, *redisURL)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	state, _, err := store.Rebuild(ctx, st, *id)
 	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("no café %q in %s", *id, path)
+		return fmt.Errorf("no café %q in %s", *id, where)
 	}
 	if err != nil {
 		return err
@@ -69,4 +68,18 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		w = f
 	}
 	return report.WriteWith(w, report.Build(state), *format, report.Options{Lang: *lang})
+}
+
+// openForExport opens the store export reads, and says where it is.
+func openForExport(ctx context.Context, data, redisURL string) (store.Store, string, error) {
+	if redisURL != "" {
+		st, err := redis.Open(ctx, redis.Config{URL: redisURL})
+		return st, "the Redis server", err
+	}
+	path := filepath.Join(data, "worldcafe.db")
+	if _, err := os.Stat(path); err != nil {
+		return nil, "", fmt.Errorf("no data file at %s: %w", path, err)
+	}
+	st, err := bolt.Open(path, bolt.Config{ReadOnly: true})
+	return st, path, err
 }
