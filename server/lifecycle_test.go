@@ -3,8 +3,6 @@ package server_test
 import (
 	"bufio"
 	"context"
-	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -291,79 +289,5 @@ func TestAConnectionThatSendsNoHelloIsClosedWith4005AfterHelloTimeout(t *testing
 	}
 	if len(frames) != 1 || frames[0].Type != protocol.TypeError || frames[0].Error == nil || frames[0].Error.Code != protocol.CodeMalformed {
 		t.Fatalf("got frames %+v, want one malformed error", frames)
-	}
-}
-
-func TestARunningRoundEndsOnItsOwnTime(t *testing.T) {
-	t.Parallel()
-	for _, auto := range []bool{false, true} {
-		t.Run(fmt.Sprintf("auto advance %v", auto), func(t *testing.T) {
-			t.Parallel()
-			ts := MustServer(t, server.Config{})
-			c := ts.MustCafe(t, protocol.CreateCafe{Title: "Timed", RoundSeconds: protocol.MinRoundSeconds, AutoAdvance: auto})
-			ack := MustSend(t, c.Fac, protocol.CmdRoundStart, nil)
-			got := WaitSeq(t, c.Fac, ack.Seq)
-			started := got[len(got)-1]
-			var rs protocol.RoundStarted
-			if err := json.Unmarshal(started.Data, &rs); started.Type != protocol.EvRoundStarted || err != nil {
-				t.Fatalf("last frame is %s (%v), want round.started", started.Type, err)
-			}
-
-			next := func() protocol.Envelope {
-				t.Helper()
-				select {
-				case env, ok := <-c.Fac.Events():
-					if !ok {
-						t.Fatalf("connection ended: %v", c.Fac.Err())
-					}
-					return env
-				case <-time.After(time.Duration(protocol.MinRoundSeconds)*time.Second + 5*time.Second):
-					t.Fatal("no event within the round's length plus 5 s")
-				}
-				panic("unreachable")
-			}
-			up := next()
-			if up.Type != protocol.EvRoundTimeUp || up.Seq != ack.Seq+1 {
-				t.Fatalf("got %s at seq %d, want round.timeup at %d", up.Type, up.Seq, ack.Seq+1)
-			}
-			// The server's own timer fired it: not before the deadline
-			// (allowing the domain's 50 ms slack).
-			if up.At < rs.Deadline-50 {
-				t.Fatalf("time up at %d, before the deadline %d", up.At, rs.Deadline)
-			}
-			if auto {
-				ended := next()
-				var re protocol.RoundEnded
-				if err := json.Unmarshal(ended.Data, &re); ended.Type != protocol.EvRoundEnded || err != nil || ended.Seq != up.Seq+1 {
-					t.Fatalf("after time up got %s at seq %d, want round.ended at %d", ended.Type, ended.Seq, up.Seq+1)
-				}
-				if re.Round != 1 || re.Early {
-					t.Fatalf("round.ended = %+v, want round 1 ended on time", re)
-				}
-			}
-
-			st, seq := CafeState(t, ts, c.Cafe)
-			var s struct {
-				State struct {
-					Phase string `json:"phase"`
-					Timer struct {
-						State string `json:"state"`
-					} `json:"timer"`
-				}
-			}
-			if err := json.Unmarshal([]byte(st), &s); err != nil {
-				t.Fatal(err)
-			}
-			wantPhase, wantSeq := protocol.PhaseRound, up.Seq
-			if auto {
-				wantPhase, wantSeq = protocol.PhaseTownHall, up.Seq+1
-			}
-			if s.State.Phase != wantPhase || seq != wantSeq {
-				t.Fatalf("the café is in %s at seq %d, want %s at %d", s.State.Phase, seq, wantPhase, wantSeq)
-			}
-			if !auto && s.State.Timer.State != protocol.TimerTimeUp {
-				t.Fatalf("timer is %s, want %s (the facilitator ends the round)", s.State.Timer.State, protocol.TimerTimeUp)
-			}
-		})
 	}
 }
