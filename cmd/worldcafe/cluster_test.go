@@ -144,115 +144,42 @@ func TestAClusterLosesNothingWhenTheOwnerIsKilled(t *testing.T) {
 	defer cancelAll()
 
 	// The café is created on a: a owns it.
-	created, err := nodes[0].api().CreateCafe(ctx, protocol.CreateCafe{Title: "Cluster", Tables: 4, RoundSeconds: 20})
-	if err != nil {
-		t.Fatal(err)
-	}
-	fac, err := client.Dial(ctx, nodes[1].ws(), created.Cafe, created.FacilitatorToken, client.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fac.Kill()
-	ack, err := fac.Send(ctx, protocol.CmdRoundStart, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	deadline := waitDeadline(t, fac, ack.Seq)
-
-	const devices = 9
+	r := runningRoom(t, ctx, nodes, 1, protocol.CreateCafe{Title: "Cluster", Tables: 4, RoundSeconds: 20}, 9)
 	var dead atomic.Int32
 	dead.Store(-1)
-	alive := func(i int) bool { return int32(i) != dead.Load() }
-	devs := make([]*device, devices)
-	for i := range devs {
-		j, err := nodes[i%3].api().Join(ctx, protocol.Join{Code: created.JoinCode, Name: fmt.Sprintf("P%d", i)})
-		if err != nil {
-			t.Fatalf("join through node %s: %v", nodes[i%3].name, err)
-		}
-		devs[i] = &device{i: i, cafe: created.Cafe, token: j.Token}
-	}
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	for _, d := range devs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			d.run(ctx, nodes, alive, 20*time.Millisecond, stop)
-		}()
-	}
-	acked := func() int {
-		n := 0
-		for _, d := range devs {
-			n += int(d.acked.Load())
-		}
-		return n
-	}
-	waitUntil(t, "notes through every node", 30*time.Second, func() bool { return acked() >= 150 })
+	r.post(ctx, nodes, func(i int) bool { return int32(i) != dead.Load() })
+	waitUntil(t, "notes through every node", 30*time.Second, func() bool { return r.acked() >= 150 })
 
 	// Kill the owner mid-posting.
-	before := acked()
+	before := r.acked()
 	killedAt := time.Now()
 	nodes[0].kill()
 	dead.Store(0)
-	waitUntil(t, "notes after the kill", 30*time.Second, func() bool { return acked() >= before+150 })
-	close(stop)
-	wg.Wait()
-	t.Logf("%d notes acknowledged; %d after the owner was killed", acked(), acked()-before)
+	waitUntil(t, "notes after the kill", 30*time.Second, func() bool { return r.acked() >= before+150 })
+	r.halt()
+	t.Logf("%d notes acknowledged; %d after the owner was killed", r.acked(), r.acked()-before)
 
-	// Every acknowledged note is in the log exactly once.
 	st, err := redis.Open(ctx, redis.Config{URL: rs.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	evs, err := store.AllEvents(ctx, st, created.Cafe)
-	if err != nil {
-		t.Fatal(err)
-	}
-	posted := map[string]int{}
-	var firstAfter time.Time
+	evs := r.checkLog(t, st)
 	for _, ev := range evs {
-		if ev.Type == protocol.EvNotePosted {
-			var n protocol.NotePosted
-			mustUnmarshal(t, ev.Data, &n)
-			posted[n.NoteID]++
-			if at := time.UnixMilli(ev.At); firstAfter.IsZero() && at.After(killedAt) {
-				firstAfter = at
-			}
+		if at := time.UnixMilli(ev.At); ev.Type == protocol.EvNotePosted && at.After(killedAt) {
+			t.Logf("takeover: the first note after the kill was written %v after it", at.Sub(killedAt).Round(time.Millisecond))
+			break
 		}
-	}
-	for _, d := range devs {
-		for _, id := range d.notes {
-			if posted[id] != 1 {
-				t.Errorf("note %s is in the log %d times, want 1", id, posted[id])
-			}
-		}
-		if g := d.gaps.Load(); g != 0 {
-			t.Errorf("device %d saw %d gaps or repeats in the events", d.i, g)
-		}
-	}
-	for id, n := range posted {
-		if n != 1 {
-			t.Errorf("note %s is in the log %d times", id, n)
-		}
-	}
-	if !firstAfter.IsZero() {
-		t.Logf("takeover: the first note after the kill was written %v after it", firstAfter.Sub(killedAt).Round(time.Millisecond))
 	}
 
 	// The running round ends on its own, at its deadline, under the new owner.
-	wait := time.Until(time.UnixMilli(deadline)) + 10*time.Second
-	if !waitFor(fac, protocol.EvRoundTimeUp, wait) {
+	wait := time.Until(time.UnixMilli(r.deadline)) + 10*time.Second
+	if !waitFor(r.fac, protocol.EvRoundTimeUp, wait) {
 		t.Fatalf("no round.timeup within %v", wait)
 	}
-	last := evs[len(evs)-1]
-	evs, err = store.AllEvents(ctx, st, created.Cafe)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, ev := range evs[last.Seq:] {
+	for _, ev := range eventsOf(t, st, r.created.Cafe)[len(evs):] {
 		if ev.Type == protocol.EvRoundTimeUp {
-			if late := time.UnixMilli(ev.At).Sub(time.UnixMilli(deadline)); late < 0 || late > 2*time.Second {
+			if late := time.UnixMilli(ev.At).Sub(time.UnixMilli(r.deadline)); late < 0 || late > 2*time.Second {
 				t.Errorf("the round timed up %v after its deadline, want within 2 s", late)
 			}
 		}
@@ -342,18 +269,12 @@ func TestAStaleOwnerCannotAppendAfterItsLeaseWasTaken(t *testing.T) {
 	}
 	// Every event after the pause came through the new owner: the log is
 	// gapless (the store refuses anything else) and each note is there once.
-	seen := map[string]int{}
 	for i, ev := range evs {
 		if ev.Seq != uint64(i+1) {
 			t.Fatalf("the log has seq %d at position %d", ev.Seq, i)
 		}
-		if ev.Type == protocol.EvNotePosted {
-			var n protocol.NotePosted
-			mustUnmarshal(t, ev.Data, &n)
-			seen[n.NoteID]++
-		}
 	}
-	for id, n := range seen {
+	for id, n := range notesIn(t, evs) {
 		if n != 1 {
 			t.Errorf("note %s is in the log %d times", id, n)
 		}
@@ -417,83 +338,135 @@ func TestAClusterRidesOutARedisRestart(t *testing.T) {
 	nodes := startCluster(t, rs.URL, "a", "b", "c")
 	ctx, cancelAll := context.WithCancel(context.Background())
 	defer cancelAll()
-	created, err := nodes[0].api().CreateCafe(ctx, protocol.CreateCafe{Title: "Restart", Tables: 3, RoundSeconds: 600})
-	if err != nil {
-		t.Fatal(err)
-	}
-	fac, err := client.Dial(ctx, nodes[2].ws(), created.Cafe, created.FacilitatorToken, client.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fac.Kill()
-	if _, err := fac.Send(ctx, protocol.CmdRoundStart, nil); err != nil {
-		t.Fatal(err)
-	}
-	devs := make([]*device, 6)
-	for i := range devs {
-		j, err := nodes[i%3].api().Join(ctx, protocol.Join{Code: created.JoinCode, Name: fmt.Sprintf("P%d", i)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		devs[i] = &device{i: i, cafe: created.Cafe, token: j.Token}
-	}
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	for _, d := range devs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			d.run(ctx, nodes, func(int) bool { return true }, 20*time.Millisecond, stop)
-		}()
-	}
-	acked := func() (n int) {
-		for _, d := range devs {
-			n += int(d.acked.Load())
-		}
-		return n
-	}
-	waitUntil(t, "notes before the restart", 30*time.Second, func() bool { return acked() >= 100 })
+	r := runningRoom(t, ctx, nodes, 2, protocol.CreateCafe{Title: "Restart", Tables: 3, RoundSeconds: 600}, 6)
+	r.post(ctx, nodes, func(int) bool { return true })
+	waitUntil(t, "notes before the restart", 30*time.Second, func() bool { return r.acked() >= 100 })
 	rs.Kill9(t)
-	down := acked()
+	down := r.acked()
 	time.Sleep(500 * time.Millisecond) // Redis stays down a moment, as a crash does
 	rs.Restart(t)
 	// The nodes recover by themselves: notes are acknowledged again.
-	waitUntil(t, "notes after the restart", 60*time.Second, func() bool { return acked() >= down+100 })
-	close(stop)
-	wg.Wait()
+	waitUntil(t, "notes after the restart", 60*time.Second, func() bool { return r.acked() >= down+100 })
+	r.halt()
 
 	st, err := redis.Open(ctx, redis.Config{URL: rs.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
+	// appendfsync always: every acknowledged note was on disk before its ack.
+	posted := notesIn(t, r.checkLog(t, st))
+	t.Logf("%d notes acknowledged, %d after Redis came back", r.acked(), r.acked()-down)
+
+	// export reads the same café from Redis.
+	var out bytes.Buffer
+	if err := runExport(ctx, []string{"-redis", rs.URL, "-cafe", r.created.Cafe, "-format", "csv"}, &out, io.Discard); err != nil {
+		t.Fatalf("export -redis: %v", err)
+	}
+	if rows := strings.Count(out.String(), "\n") - 1; rows != len(posted) {
+		t.Errorf("export -redis wrote %d rows, want the %d notes", rows, len(posted))
+	}
+}
+
+// room is a café in a running round on a cluster, its facilitator on one
+// node and its devices posting over all of them.
+type room struct {
+	created  protocol.Created
+	fac      *client.Conn
+	deadline int64
+	devs     []*device
+	stop     chan struct{}
+	wg       sync.WaitGroup
+}
+
+// runningRoom creates the café through nodes[0] (which then owns it),
+// starts its round from a facilitator on facNode and joins devices spread
+// over the nodes.
+func runningRoom(t *testing.T, ctx context.Context, nodes []*node, facNode int, req protocol.CreateCafe, devices int) *room {
+	t.Helper()
+	created, err := nodes[0].api().CreateCafe(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fac, err := client.Dial(ctx, nodes[facNode].ws(), created.Cafe, created.FacilitatorToken, client.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(fac.Kill)
+	ack, err := fac.Send(ctx, protocol.CmdRoundStart, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &room{created: created, fac: fac, deadline: waitDeadline(t, fac, ack.Seq), stop: make(chan struct{})}
+	for i := range devices {
+		n := nodes[i%len(nodes)]
+		j, err := n.api().Join(ctx, protocol.Join{Code: created.JoinCode, Name: fmt.Sprintf("P%d", i)})
+		if err != nil {
+			t.Fatalf("join through node %s: %v", n.name, err)
+		}
+		r.devs = append(r.devs, &device{i: i, cafe: created.Cafe, token: j.Token})
+	}
+	return r
+}
+
+// post starts every device posting a note every 20 ms; halt stops them.
+func (r *room) post(ctx context.Context, nodes []*node, alive func(int) bool) {
+	for _, d := range r.devs {
+		r.wg.Add(1)
+		go func() {
+			defer r.wg.Done()
+			d.run(ctx, nodes, alive, 20*time.Millisecond, r.stop)
+		}()
+	}
+}
+
+func (r *room) halt() {
+	close(r.stop)
+	r.wg.Wait()
+}
+
+func (r *room) acked() (n int) {
+	for _, d := range r.devs {
+		n += int(d.acked.Load())
+	}
+	return n
+}
+
+// checkLog reads the café's log and checks that every note a device had
+// acknowledged is in it exactly once, that no note is in it twice, and
+// that no device saw a gap; it returns the log.
+func (r *room) checkLog(t *testing.T, st store.Store) []protocol.Event {
+	t.Helper()
+	evs := eventsOf(t, st, r.created.Cafe)
+	posted := notesIn(t, evs)
+	for _, d := range r.devs {
+		for _, id := range d.notes {
+			if posted[id] != 1 {
+				t.Errorf("note %s, acknowledged, is in the log %d times, want 1", id, posted[id])
+			}
+		}
+		if g := d.gaps.Load(); g != 0 {
+			t.Errorf("device %d saw %d gaps or repeats in the events", d.i, g)
+		}
+	}
+	for id, n := range posted {
+		if n != 1 {
+			t.Errorf("note %s is in the log %d times", id, n)
+		}
+	}
+	return evs
+}
+
+// notesIn counts the note.posted events of each note id.
+func notesIn(t *testing.T, evs []protocol.Event) map[string]int {
+	t.Helper()
 	posted := map[string]int{}
-	for _, ev := range eventsOf(t, st, created.Cafe) {
+	for _, ev := range evs {
 		if ev.Type == protocol.EvNotePosted {
 			var n protocol.NotePosted
 			mustUnmarshal(t, ev.Data, &n)
 			posted[n.NoteID]++
 		}
 	}
-	// appendfsync always: every acknowledged note was on disk before its ack.
-	for _, d := range devs {
-		for _, id := range d.notes {
-			if posted[id] != 1 {
-				t.Errorf("note %s is in the log %d times, want 1", id, posted[id])
-			}
-		}
-		if g := d.gaps.Load(); g != 0 {
-			t.Errorf("device %d saw %d gaps or repeats", d.i, g)
-		}
-	}
-	t.Logf("%d notes acknowledged, %d after Redis came back", acked(), acked()-down)
-
-	// export reads the same café from Redis.
-	var out bytes.Buffer
-	if err := runExport(ctx, []string{"-redis", rs.URL, "-cafe", created.Cafe, "-format", "csv"}, &out, io.Discard); err != nil {
-		t.Fatalf("export -redis: %v", err)
-	}
-	if rows := strings.Count(out.String(), "\n") - 1; rows != len(posted) {
-		t.Errorf("export -redis wrote %d rows, want the %d notes", rows, len(posted))
-	}
+	return posted
 }

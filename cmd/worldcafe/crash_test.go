@@ -281,14 +281,7 @@ func TestAcknowledgedNotesSurviveKill9(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	posted := map[string]int{}
-	for _, ev := range evs {
-		if ev.Type == protocol.EvNotePosted {
-			var n protocol.NotePosted
-			mustUnmarshal(t, ev.Data, &n)
-			posted[n.NoteID]++
-		}
-	}
+	posted := notesIn(t, evs)
 	for id := range acked {
 		if posted[id] != 1 {
 			t.Errorf("note %s is in the log %d times, want 1", id, posted[id])
