@@ -338,7 +338,7 @@ function renderTownHall(st, host, table, muted) {
       tally ? el('span', { class: 'total', text: t('count.dots', { n: it.total }) }) : null,
       open ? el('span', { class: 'dots' },
         el('button', { type: 'button', class: 'small-btn', 'data-dot': 'remove', 'data-item': it.id, disabled: !mine[it.id], 'aria-label': t('phone.vote.remove', { label: it.label.slice(0, 40) }) }, '−'),
-        el('strong', { text: t('count.number', { n: mine[it.id] || 0 }), 'aria-label': t('phone.vote.mine') }),
+        el('strong', { text: t('count.number', { n: mine[it.id] || 0 }) }), el('span', { class: 'visually-hidden', text: t('phone.vote.mine') }),
         el('button', { type: 'button', class: 'small-btn', 'data-dot': 'add', 'data-item': it.id, disabled: used >= v.dots || (!v.stack && mine[it.id] > 0), 'aria-label': t('phone.vote.add', { label: it.label.slice(0, 40) }) }, '+')) : null)));
   }
 

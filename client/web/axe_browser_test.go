@@ -1,0 +1,288 @@
+package web_test
+
+// The accessibility check of every view in every phase: axe-core, run in
+// real headless Chromium on the landing page, the tablet (lobby, round,
+// town hall, themes, harvest), the phone (join, round, town hall, vote), the
+// wall (lobby, round, spotlight, harvest) and the report, must find no
+// critical and no serious violation of WCAG 2.2 A/AA. What axe cannot decide
+// alone ("needs review") is written to the test log, each item with the
+// elements it is about, for a person to look at.
+//
+// axe-core comes from npm (client/web/testdata/axe, installed by .ci/run
+// with npm ci); without it the test is skipped, except under CI.
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/target"
+	"github.com/chromedp/chromedp"
+
+	"github.com/worldcafe/worldcafe/protocol"
+)
+
+// axeTags are the rule sets checked: WCAG 2.0, 2.1 and 2.2 at levels A and AA.
+var axeTags = []string{"wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"}
+
+type axeNode struct {
+	Target  []any  `json:"target"`
+	HTML    string `json:"html"`
+	Summary string `json:"failureSummary"`
+}
+
+type axeRule struct {
+	ID     string    `json:"id"`
+	Impact string    `json:"impact"`
+	Help   string    `json:"help"`
+	Nodes  []axeNode `json:"nodes"`
+}
+
+type axeResults struct {
+	Violations []axeRule `json:"violations"`
+	Incomplete []axeRule `json:"incomplete"`
+}
+
+// axeSource reads axe.min.js from the npm package.
+func axeSource(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "axe", "node_modules", "axe-core", "axe.min.js"))
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("axe-core is not installed (npm ci --prefix client/web/testdata/axe): %v", err)
+		}
+		t.Skipf("axe-core is not installed (npm ci --prefix client/web/testdata/axe); skipping: %v", err)
+	}
+	return string(b)
+}
+
+// checkAxe runs axe on v as it is now. Critical and serious violations fail
+// t; lesser ones and every needs-review item are logged.
+func checkAxe(t *testing.T, v *view, src, what string) {
+	t.Helper()
+	// The page's own CSP does not apply to what DevTools evaluates.
+	if !eval[bool](t, v, `typeof window.axe === "object"`) {
+		do(t, v, chromedp.Evaluate[chromedp.Void](src+"\n;undefined"))
+	}
+	// A note that has just arrived is still fading in; axe would measure
+	// the contrast of the fade, not of the note.
+	do(t, v, chromedp.Evaluate[chromedp.Void](`Promise.all(document.getAnimations().map((a) => a.finished)).then(() => undefined)`, chromedp.EvalAwaitPromise))
+	tags, err := json.Marshal(axeTags)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(v.ctx, 30*time.Second)
+	defer cancel()
+	res, err := chromedp.Run(ctx, chromedp.Evaluate[axeResults](
+		fmt.Sprintf(`axe.run(document, { runOnly: { type: "tag", values: %s }, resultTypes: ["violations", "incomplete"] })
+			.then((r) => ({ violations: r.violations, incomplete: r.incomplete }))`, tags),
+		chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("%s (%s): running axe: %v", v.name, what, err)
+	}
+	for _, r := range res.Violations {
+		msg := fmt.Sprintf("%s (%s): %s [%s, %s] on %s", v.name, what, r.Help, r.ID, r.Impact, axeTargets(r.Nodes))
+		if r.Impact == "critical" || r.Impact == "serious" {
+			t.Error(msg)
+			for _, n := range r.Nodes {
+				t.Logf("\t%s\n\t\t%s", n.HTML, strings.ReplaceAll(n.Summary, "\n", "\n\t\t"))
+			}
+		} else {
+			t.Log("minor: " + msg)
+		}
+	}
+	for _, r := range res.Incomplete {
+		t.Logf("needs review: %s (%s): %s [%s] on %s", v.name, what, r.Help, r.ID, axeTargets(r.Nodes))
+	}
+	t.Logf("axe: %s (%s): %d violations, %d to review", v.name, what, len(res.Violations), len(res.Incomplete))
+}
+
+func axeTargets(nodes []axeNode) string {
+	var out []string
+	for _, n := range nodes {
+		out = append(out, fmt.Sprint(n.Target...))
+	}
+	if len(out) > 6 {
+		out = append(out[:6], fmt.Sprintf("and %d more", len(out)-6))
+	}
+	return strings.Join(out, ", ")
+}
+
+func TestAccessibilityOfEveryViewWithAxe(t *testing.T) {
+	chromium := findChromium(t)
+	src := axeSource(t)
+	srv := startServer(t)
+	browser := startBrowser(t, chromium)
+	root := t
+
+	var (
+		fac, wall, form *view
+		phones          []*phone
+		host, bo        *phone
+		code, cafeID    string
+		notes           []postedNote
+	)
+	all := func() []*view {
+		vs := []*view{fac, wall, form}
+		for _, p := range phones {
+			vs = append(vs, p.view)
+		}
+		return vs
+	}
+	step := func(name string, f func(t *testing.T)) {
+		t.Helper()
+		finished := false
+		t.Run(name, func(t *testing.T) {
+			t.Cleanup(func() { reportConsole(t, all()) })
+			f(t)
+			finished = true
+		})
+		if !finished {
+			t.FailNow()
+		}
+	}
+
+	step("landing, tablet lobby, wall lobby and the join form", func(t *testing.T) {
+		fac = newView(t, root, browser, "facilitator", 1280, 800, false)
+		do(t, fac, chromedp.Navigate(srv.URL+"/"))
+		waitFor(t, fac, "the create form", visibleJS("#create"), waitLong, isTrue)
+		checkAxe(t, fac, src, "landing")
+		do(t, fac,
+			chromedp.SetValue(chromedp.CSS("#title"), "Accessible café"),
+			chromedp.SetValue(chromedp.CSS("#tables"), "2"),
+			chromedp.SetValue(chromedp.CSS("#minutes"), "20"),
+			chromedp.Click(chromedp.CSS("#create-submit")),
+		)
+		waitFor(t, fac, "the facilitator page", `location.pathname === "/facilitate" && location.hash.length > 1`, waitLong, isTrue)
+		code, _ = waitFor(t, fac, "the join code", textJS("#join-code"), waitLong, func(s string) bool { return len(s) == 6 })
+		cafeID, _, _ = strings.Cut(strings.TrimPrefix(eval[string](t, fac, `location.hash`), "#"), ".")
+		waitFor(t, fac, "the wall link", visibleJS("#wall-link"), waitShort, isTrue)
+		checkAxe(t, fac, src, "lobby")
+
+		wall = newView(t, root, browser, "wall", 1920, 1080, false)
+		do(t, wall, chromedp.Navigate(eval[string](t, fac, `document.querySelector("#wall-link").href`)))
+		waitFor(t, wall, "the join code", textJS("#join-code"), waitLong, equals(code))
+		checkAxe(t, wall, src, "lobby")
+
+		form = newView(t, root, browser, "phone-form", 390, 844, true)
+		do(t, form, chromedp.Navigate(srv.URL+"/join/"+code))
+		waitFor(t, form, "the join form", visibleJS("#join-form"), waitLong, isTrue)
+		checkAxe(t, form, src, "join")
+		// The form's error, as a wrong code shows it.
+		do(t, form,
+			chromedp.SetValue(chromedp.CSS("#code"), "ZZZZZZ"),
+			chromedp.Click(chromedp.CSS("#join-submit")),
+		)
+		waitFor(t, form, "the join error", visibleJS("#join-error"), waitLong, isTrue)
+		checkAxe(t, form, src, "join error")
+
+		host = joinPhone(t, root, browser, srv.URL, code, "ada", "Ada Lovelace", "civil_society", false)
+		bo = joinPhone(t, root, browser, srv.URL, code, "anon", "", "academia", true)
+		phones = []*phone{host, bo}
+		for _, p := range phones {
+			answerDialogs(t, p.view)
+		}
+	})
+
+	step("a round on every screen", func(t *testing.T) {
+		waitFor(t, fac, "the start button", enabledJS("#btn-start"), waitShort, isTrue)
+		do(t, fac, chromedp.Click(chromedp.CSS("#btn-start")))
+		for _, p := range phones {
+			waitFor(t, p.view, "the note form", visibleJS("#compose"), waitShort, isTrue)
+		}
+		for _, p := range phones {
+			notes = append(notes, post(t, p, "An idea from "+p.label+" about open standards"))
+		}
+		waitFor(t, wall, "the notes on the wall", countJS("#tables li.sticky"), waitShort, equals(len(notes)))
+		waitFor(t, fac, "the notes on the tablet", countJS("#tables li[data-note-id]"), waitShort, equals(len(notes)))
+		checkAxe(t, fac, src, "round")
+		checkAxe(t, wall, src, "round")
+		for _, p := range phones {
+			checkAxe(t, p.view, src, "round")
+		}
+		do(t, fac, chromedp.Click(chromedp.CSS("#btn-pause")))
+		waitFor(t, fac, "the resume button", visibleJS("#btn-resume"), waitShort, isTrue)
+		checkAxe(t, host.view, src, "round, paused")
+		do(t, fac, chromedp.Click(chromedp.CSS("#btn-resume")))
+	})
+
+	step("the town hall, the themes and the spotlight", func(t *testing.T) {
+		waitFor(t, fac, "the end button", enabledJS("#btn-end"), waitShort, isTrue)
+		do(t, fac, chromedp.Click(chromedp.CSS("#btn-end")))
+		waitForPhase(t, srv.Store, cafeID, protocol.PhaseTownHall)
+		waitFor(t, fac, "the town hall panel", visibleJS("#townhall"), waitShort, isTrue)
+		for _, p := range phones {
+			waitFor(t, p.view, "the raise-hand button", visibleJS("#hand"), waitShort, isTrue)
+		}
+		do(t, host.view, chromedp.Click(chromedp.CSS("#hand")))
+		waitFor(t, fac, "the raised hand", countJS("#hands li"), waitShort, equals(1))
+		checkAxe(t, fac, src, "town hall")
+		checkAxe(t, wall, src, "town hall")
+		for _, p := range phones {
+			checkAxe(t, p.view, src, "town hall")
+		}
+
+		do(t, fac, chromedp.Click(chromedp.CSS("#view-themes")))
+		waitFor(t, fac, "the themes board", visibleJS("#themes-board"), waitShort, isTrue)
+		do(t, fac,
+			chromedp.SendKeys(chromedp.CSS("#theme-name"), "Open standards"),
+			chromedp.Click(chromedp.CSS(`#theme-form button[type="submit"]`)),
+		)
+		waitFor(t, fac, "the new theme", countJS("#themes section.theme-box"), waitShort, func(n int) bool { return n >= 1 })
+		checkAxe(t, fac, src, "themes")
+
+		do(t, fac, chromedp.Click(chromedp.CSS(fmt.Sprintf(`#themes button[data-action="spot-note"][data-id=%q]`, notes[0].id))))
+		waitFor(t, wall, "the spotlight", visibleJS("#spotlight"), waitShort, isTrue)
+		checkAxe(t, wall, src, "spotlight")
+		do(t, fac, chromedp.Click(chromedp.CSS("#btn-clear-spotlight")))
+		waitFor(t, wall, "the spotlight to go", visibleJS("#spotlight"), waitShort, equals(false))
+	})
+
+	step("a dot vote, the harvest and the report", func(t *testing.T) {
+		do(t, fac,
+			chromedp.SetValue(chromedp.CSS("#vote-scope"), "notes:0"),
+			chromedp.SetValue(chromedp.CSS("#vote-dots"), "2"),
+			chromedp.Click(chromedp.CSS(`#vote-form button[type="submit"]`)),
+		)
+		for _, p := range phones {
+			waitFor(t, p.view, "the vote", countJS(`#vote-items button[data-dot="add"]`), waitShort, equals(len(notes)))
+		}
+		do(t, bo.view, chromedp.Click(chromedp.CSS(fmt.Sprintf(`#vote-items button[data-dot="add"][data-item=%q]`, notes[0].id))))
+		waitFor(t, bo.view, "a dot given", textJS("#vote-left"), waitShort, contains("1 of 2"))
+		for _, p := range phones {
+			checkAxe(t, p.view, src, "vote")
+		}
+		checkAxe(t, fac, src, "vote")
+		do(t, fac, chromedp.Click(chromedp.CSS("#btn-reveal")))
+		waitFor(t, wall, "the results", visibleJS("#results"), waitShort, isTrue)
+		checkAxe(t, wall, src, "vote results")
+
+		waitFor(t, fac, "the harvest button", enabledJS("#btn-harvest"), waitShort, isTrue)
+		do(t, fac, chromedp.Click(chromedp.CSS("#btn-harvest")))
+		waitForPhase(t, srv.Store, cafeID, protocol.PhaseHarvest)
+		waitFor(t, wall, "the harvest", textJS("#phase"), waitShort, contains("Harvest"))
+		waitFor(t, fac, "the harvest", textJS("#phase"), waitShort, contains("Harvest"))
+		checkAxe(t, fac, src, "harvest")
+		checkAxe(t, wall, src, "harvest")
+		checkAxe(t, host.view, src, "harvest")
+
+		do(t, fac, chromedp.SetValue(chromedp.CSS("#report-format"), "html"))
+		opened := chromedp.WaitNewTarget(fac.ctx, func(i *target.Info) bool { return strings.Contains(i.URL, "/report") })
+		do(t, fac, chromedp.Click(chromedp.CSS(`#report-form button[type="submit"]`)))
+		var id target.ID
+		select {
+		case id = <-opened:
+		case <-time.After(waitLong):
+			t.Fatal("the report form opened no tab")
+		}
+		rep, closeTab := attachView(t, root, fac.ctx, "report", id)
+		defer closeTab()
+		waitFor(t, rep, "the report", `document.readyState === "complete" && document.title`, waitLong, equals("Accessible café · report"))
+		checkAxe(t, rep, src, "report")
+	})
+}
