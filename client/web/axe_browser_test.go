@@ -17,6 +17,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -285,4 +287,134 @@ func TestAccessibilityOfEveryViewWithAxe(t *testing.T) {
 		waitFor(t, rep, "the report", `document.readyState === "complete" && document.title`, waitLong, equals("Accessible café · report"))
 		checkAxe(t, rep, src, "report")
 	})
+}
+
+// announcedJS lists what a page's live region has said, oldest first.
+const announcedJS = `[...document.querySelectorAll("#announce p")].map((p) => p.textContent)`
+
+// liveRegionJS names the live region sel is in, or "" when it is in none:
+// a countdown or a character counter in a live region is read out at every
+// change.
+func liveRegionJS(sel string) string {
+	return fmt.Sprintf(`(() => {
+		for (let e = document.querySelector(%s); e; e = e.parentElement) {
+			const live = e.getAttribute("aria-live"), role = e.getAttribute("role");
+			if (live && live !== "off") return e.id + " aria-live=" + live;
+			if (!live && ["status", "alert", "log", "marquee"].includes(role)) return e.id + " role=" + role;
+		}
+		return "";
+	})()`, jsString(sel))
+}
+
+func saidJS(text string) string {
+	return fmt.Sprintf(`%s.filter((t) => t === %s).length`, announcedJS, jsString(text))
+}
+
+func TestScreenReadersHearWhatMatters(t *testing.T) {
+	chromium := findChromium(t)
+	srv := startServer(t)
+	browser := startBrowser(t, chromium)
+	root := t
+
+	fac := newView(t, root, browser, "facilitator", 1280, 800, false)
+	do(t, fac, chromedp.Navigate(srv.URL+"/"))
+	waitFor(t, fac, "the create form", visibleJS("#create"), waitLong, isTrue)
+	do(t, fac,
+		chromedp.SetValue(chromedp.CSS("#title"), "Heard café"),
+		chromedp.SetValue(chromedp.CSS("#tables"), "1"), // everyone at one table
+		chromedp.SetValue(chromedp.CSS("#minutes"), "20"),
+		chromedp.Click(chromedp.CSS("#create-submit")),
+	)
+	code, _ := waitFor(t, fac, "the join code", textJS("#join-code"), waitLong, func(s string) bool { return len(s) == 6 })
+	ada := joinPhone(t, root, browser, srv.URL, code, "ada", "Ada Lovelace", "academia", false)
+	bo := joinPhone(t, root, browser, srv.URL, code, "bo", "Bo Chen", "government", false)
+	phones := []*phone{ada, bo}
+	views := []*view{fac, ada.view, bo.view}
+	defer reportConsole(t, views)
+
+	for _, v := range views {
+		if got := eval[string](t, v, liveRegionJS("#clock")); got != "" {
+			t.Errorf("%s: the countdown is in a live region (%s): it would be read every second", v.name, got)
+		}
+		if got := eval[int](t, v, countJS("#announce[aria-live=polite]")); got != 1 {
+			t.Errorf("%s: %d polite live regions #announce, want 1", v.name, got)
+		}
+	}
+	if got := eval[string](t, ada.view, liveRegionJS("#note-count")); got != "" {
+		t.Errorf("the character counter is in a live region (%s): it would be read at every keystroke", got)
+	}
+	for _, v := range views {
+		if got := eval[[]string](t, v, announcedJS); len(got) != 0 {
+			t.Errorf("%s: said %q before anything happened", v.name, got)
+		}
+	}
+
+	do(t, fac, chromedp.Click(chromedp.CSS("#btn-start")))
+	for _, p := range phones {
+		waitFor(t, p.view, "the round start said", saidJS("Round 1 of 3 has started."), waitShort, equals(1))
+	}
+	if got := eval[[]string](t, fac, announcedJS); len(got) != 0 {
+		t.Errorf("the tablet said %q when its own button started the round", got)
+	}
+
+	// Typing says nothing; a note says itself at the table, not to its author.
+	before := len(eval[[]string](t, ada.view, announcedJS))
+	text := "Keep the standards open"
+	do(t, ada.view, chromedp.SendKeys(chromedp.CSS("#note"), text))
+	waitFor(t, ada.view, "the counter", textJS("#note-count"), waitShort, equals(fmt.Sprintf("%d / 280", len(text))))
+	if got := eval[[]string](t, ada.view, announcedJS); len(got) != before {
+		t.Errorf("typing a note said %q", got[before:])
+	}
+	do(t, ada.view, chromedp.Click(chromedp.CSS("#post")))
+	waitFor(t, bo.view, "the new note said at the table", saidJS("New note at your table: "+text), waitShort, equals(1))
+	waitFor(t, ada.view, "the note saved", mineJS(text), waitShort, func(s noteState) bool { return strings.HasPrefix(s.State, "Saved") })
+	if got := eval[int](t, ada.view, saidJS("New note at your table: "+text)); got != 0 {
+		t.Errorf("the author's own phone announced their note as new")
+	}
+
+	// The countdown ticks without a word.
+	said := eval[[]string](t, bo.view, announcedJS)
+	first := eval[string](t, bo.view, textJS("#clock"))
+	second, _ := waitFor(t, bo.view, "the clock to tick", textJS("#clock"), waitLong, func(s string) bool { return s != first })
+	waitFor(t, bo.view, "the clock to tick again", textJS("#clock"), waitLong, func(s string) bool { return s != second })
+	if got := eval[[]string](t, bo.view, announcedJS); !slices.Equal(got, said) {
+		t.Errorf("the countdown ticking said %q", got[len(said):])
+	}
+
+	do(t, fac, chromedp.Click(chromedp.CSS("#btn-pause")))
+	for _, p := range phones {
+		waitFor(t, p.view, "the pause said", saidJS("The round is paused."), waitShort, equals(1))
+	}
+	do(t, fac, chromedp.Click(chromedp.CSS("#btn-resume")))
+	for _, p := range phones {
+		waitFor(t, p.view, "the resume said", saidJS("The round goes on."), waitShort, equals(1))
+	}
+
+	do(t, fac,
+		chromedp.SendKeys(chromedp.CSS("#broadcast"), "Two minutes left, please summarise"),
+		chromedp.Click(chromedp.CSS(`#broadcast-form button[type="submit"]`)),
+	)
+	for _, p := range phones {
+		waitFor(t, p.view, "the broadcast said", saidJS("Message from the facilitator: Two minutes left, please summarise"), waitShort, equals(1))
+	}
+
+	// One minute left: Bo's phone clock is moved on to just before the
+	// minute (the page reads the device's clock), and the minute passes.
+	left, _ := waitFor(t, bo.view, "the clock", textJS("#clock"), waitShort, clockRE.MatchString)
+	m := clockRE.FindStringSubmatch(left)
+	mins, _ := strconv.Atoi(m[1])
+	secs, _ := strconv.Atoi(m[2])
+	shift := (mins*60 + secs - 62) * 1000
+	do(t, bo.view, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => { const real = Date.now; Date.now = () => real() + %d; })()`, shift)))
+	waitFor(t, bo.view, "one minute left said", saidJS("1 minute left."), waitLong, func(n int) bool { return n >= 1 })
+
+	// The tablet hears the hands that go up in the town hall.
+	do(t, fac, chromedp.Click(chromedp.CSS("#btn-end")))
+	waitFor(t, ada.view, "the town hall said", saidJS("Town hall · next: round 2"), waitShort, equals(1))
+	waitFor(t, ada.view, "the raise-hand button", visibleJS("#hand"), waitShort, isTrue)
+	do(t, ada.view, chromedp.Click(chromedp.CSS("#hand")))
+	waitFor(t, fac, "the raised hand said", saidJS("Ada Lovelace raised a hand."), waitShort, equals(1))
+	if got := eval[[]string](t, fac, announcedJS); len(got) != 1 {
+		t.Errorf("the tablet said %q, want only the raised hand", got)
+	}
 }

@@ -6,6 +6,7 @@
 // The phone keeps a device key (worldcafe.device) and sends it with every
 // join: joining again from the same browser brings back the same person,
 // with their notes and dots, instead of a new one with a fresh ballot.
+import { Announcer } from './announce.js';
 import { CafeConnection, newId } from './conn.js';
 import { t } from './i18n.js';
 import { notesFor, openVote, lastVote, voteItems } from './state.js';
@@ -22,6 +23,7 @@ let myDots = {}; // vote id → item id → dots: from the welcome, then from ac
 // note carries no author, so this is how the phone knows its own.
 let myNotes = new Set();
 let welcomeBack = false;
+const announcer = new Announcer({ round: true, broadcast: true }); // what a screen reader hears
 
 const DEVICE_KEY = 'worldcafe.device';
 const DEVICE_RE = /^[A-Za-z0-9_-]{22,64}$/;
@@ -123,7 +125,7 @@ function startLive() {
     },
   });
   conn.start();
-  startClock(conn, (ms) => { $('#clock').textContent = formatClock(ms); });
+  startClock(conn, (ms) => { $('#clock').textContent = formatClock(ms); announcer.tick(conn.state, ms); });
 
   const note = $('#note');
   const count = () => { $('#note-count').textContent = t('phone.note.count', { n: [...note.value].length, max: MAX_NOTE }); };
@@ -296,6 +298,8 @@ function render() {
   const others = table ? notesFor(st, q).filter((n) => n.table === table && !isMine(n, mine) && n.round === st.round) : [];
   $('#table-notes').replaceChildren(...(others.length ? others.map((n) => el('li', { class: 'note', 'data-note-id': n.id, dir: 'auto', text: n.text }))
     : [el('li', { class: 'empty', text: st.phase === 'round' ? t('phone.table.waiting') : t('phone.table.none') })]));
+  if (conn.status === 'live') announcer.update(st, others);
+  else announcer.forget();
 }
 
 // renderTownHall shows what matters between rounds and at the end: raising

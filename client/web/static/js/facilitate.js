@@ -1,5 +1,6 @@
 // facilitate.js: the facilitator's tablet. Everything shown comes from the
 // café's state on the server, so a reload or a lost connection loses nothing.
+import { Announcer } from './announce.js';
 import { CafeConnection } from './conn.js';
 import { lang, t } from './i18n.js';
 import { countsPerQuestion, joinsWithin, noteAuthor, notesFor, openVote, lastVote, voteItems } from './state.js';
@@ -17,6 +18,7 @@ const PEOPLE_SHOWN = 60; // rows drawn at once; the filter finds the others
 // BURST_PER_MIN joins in a minute is more than a room arriving: scripted
 // joins, most likely. The tablet says so.
 const BURST_PER_MIN = 20;
+const announcer = new Announcer({ hands: true });
 
 if (!cafe || !token) {
   document.body.replaceChildren(el('main', {},
@@ -216,6 +218,8 @@ function render(conn) {
   $('#title').textContent = st.title;
   $('#phase').textContent = phaseLabel(st);
   renderButtons(conn);
+  if (conn.status === 'live') announcer.update(st, [], (id) => nameOf(st, id));
+  else announcer.forget();
 
   // Lobby and between rounds: how to join.
   const joinUrl = `${location.origin}/join`;
