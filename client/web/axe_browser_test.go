@@ -23,6 +23,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 
@@ -416,5 +417,95 @@ func TestScreenReadersHearWhatMatters(t *testing.T) {
 	waitFor(t, fac, "the raised hand said", saidJS("Ada Lovelace raised a hand."), waitShort, equals(1))
 	if got := eval[[]string](t, fac, announcedJS); len(got) != 1 {
 		t.Errorf("the tablet said %q, want only the raised hand", got)
+	}
+}
+
+// sidewaysJS says how far a page scrolls sideways, or "" when it does not.
+const sidewaysJS = `(() => {
+	const w = document.documentElement.scrollWidth;
+	if (w <= innerWidth) return "";
+	const wide = [...document.querySelectorAll("body *")].filter((e) => e.getBoundingClientRect().right > innerWidth + 1 && e.getClientRects().length)
+		.slice(0, 5).map((e) => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className ? "." + String(e.className).split(" ")[0] : ""));
+	return "the page is " + w + " px wide in a " + innerWidth + " px window: " + wide.join(", ");
+})()`
+
+// At 200% zoom a 640 px wide phone shows a page 320 CSS px wide: the join,
+// round and vote screens must fit it without sideways scrolling. And type is
+// sized from the browser's font size setting, not in fixed pixels.
+func TestTextFollowsTheFontSettingAndZoom(t *testing.T) {
+	chromium := findChromium(t)
+	srv := startServer(t)
+	browser := startBrowser(t, chromium)
+	root := t
+	mobile := []chromedp.EmulateViewportOption{chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait}
+
+	fac := newView(t, root, browser, "facilitator", 1280, 800, false)
+	do(t, fac, chromedp.Navigate(srv.URL+"/"))
+	waitFor(t, fac, "the create form", visibleJS("#create"), waitLong, isTrue)
+	do(t, fac,
+		chromedp.SetValue(chromedp.CSS("#title"), "Zoomed café"),
+		chromedp.SetValue(chromedp.CSS("#tables"), "1"),
+		chromedp.SetValue(chromedp.CSS("#minutes"), "20"),
+		chromedp.Click(chromedp.CSS("#create-submit")),
+	)
+	code, _ := waitFor(t, fac, "the join code", textJS("#join-code"), waitLong, func(s string) bool { return len(s) == 6 })
+
+	form := newView(t, root, browser, "phone-form", 320, 640, true)
+	defer reportConsole(t, []*view{fac, form})
+	do(t, form, chromedp.Navigate(srv.URL+"/join/"+code))
+	waitFor(t, form, "the join form", visibleJS("#join-form"), waitLong, isTrue)
+	if got := eval[string](t, form, sidewaysJS); got != "" {
+		t.Errorf("join screen at 320 px: %s", got)
+	}
+
+	ada := joinPhone(t, root, browser, srv.URL, code, "ada", "Ada Lovelace", "international_organisation", false)
+	bo := joinPhone(t, root, browser, srv.URL, code, "bo", "Bo Chen", "technical_community", false)
+	defer reportConsole(t, []*view{ada.view, bo.view})
+	do(t, ada.view, chromedp.EmulateViewport(320, 640, mobile...))
+	do(t, fac, chromedp.Click(chromedp.CSS("#btn-start")))
+	waitFor(t, ada.view, "the note form", visibleJS("#compose"), waitShort, isTrue)
+	mine := post(t, ada, "Multistakeholder cooperation needs international organisations at the table")
+	post(t, bo, "Interoperability between national frameworks")
+	waitFor(t, ada.view, "Bo's note at the table", countJS("#table-notes li.note"), waitShort, equals(1))
+	if got := eval[string](t, ada.view, sidewaysJS); got != "" {
+		t.Errorf("round screen at 320 px: %s", got)
+	}
+
+	do(t, fac, chromedp.Click(chromedp.CSS("#btn-end")))
+	waitFor(t, fac, "the town hall panel", visibleJS("#townhall"), waitShort, isTrue)
+	do(t, fac,
+		chromedp.SetValue(chromedp.CSS("#vote-scope"), "notes:0"),
+		chromedp.Click(chromedp.CSS(`#vote-form button[type="submit"]`)),
+	)
+	waitFor(t, ada.view, "the vote", countJS(`#vote-items button[data-dot="add"]`), waitShort, equals(2))
+	do(t, ada.view, chromedp.Click(chromedp.CSS(fmt.Sprintf(`#vote-items button[data-dot="add"][data-item=%q]`, mine.id))))
+	waitFor(t, ada.view, "the dot given", `document.querySelector("#vote-items .dots strong")?.textContent ?? ""`, waitShort,
+		func(s string) bool { return s != "" })
+	if got := eval[string](t, ada.view, sidewaysJS); got != "" {
+		t.Errorf("vote screen at 320 px: %s", got)
+	}
+
+	// A browser set to 32 px type instead of the usual 16: every view's
+	// text doubles with it.
+	big := newView(t, root, browser, "big-type", 390, 844, true)
+	do(t, big, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, page.SetFontSizes, page.SetFontSizesParams{FontSizes: &page.FontSizes{Standard: 32}})
+		return err
+	}))
+	wallLink := eval[string](t, fac, `document.querySelector("#wall-link").href`)
+	for _, c := range []struct {
+		url  string
+		sel  string
+		want string
+	}{
+		{srv.URL + "/join/" + code, "#join-form", "36px"}, // 1.125rem
+		{srv.URL + "/", "#create", "36px"},
+		{wallLink, "#join-code", "48px"}, // the wall's 1.5rem
+	} {
+		do(t, big, chromedp.Navigate(c.url))
+		waitFor(t, big, "the page", visibleJS(c.sel), waitLong, isTrue)
+		if got := eval[string](t, big, `getComputedStyle(document.body).fontSize`); got != c.want {
+			t.Errorf("%s: with 32 px type set in the browser the page's text is %s, want %s", c.url, got, c.want)
+		}
 	}
 }
