@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -56,5 +58,34 @@ func TestAssetsAreGzippedAndARepeatVisitCostsA304(t *testing.T) {
 	}
 	if page := get(h, "/join/K7QM3X", nil); page.Code != 200 || page.Header().Get("Content-Type") != "text/html; charset=utf-8" {
 		t.Fatalf("the join page answered %d %q", page.Code, page.Header().Get("Content-Type"))
+	}
+}
+
+func TestThePagesNameVersionedFilesThatAreKeptForAYear(t *testing.T) {
+	h := Handler()
+	page := get(h, "/join/K7QM3X", nil).Body.String()
+	m := regexp.MustCompile(`"(/static/v/[A-Za-z0-9_-]+/)js/attend\.js"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("the join page names no versioned attend.js:\n%s", page)
+	}
+	if strings.Contains(page, `"/static/js/`) || strings.Contains(page, `"/static/css/`) {
+		t.Errorf("the join page still names an unversioned file")
+	}
+	want, err := files.ReadFile("static/js/attend.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := get(h, m[1]+"js/attend.js", nil)
+	if kept.Code != 200 || kept.Body.String() != string(want) {
+		t.Fatalf("the versioned file answered %d", kept.Code)
+	}
+	if cc := kept.Header().Get("Cache-Control"); cc != "public, max-age=31536000, immutable" {
+		t.Errorf("the versioned file has Cache-Control %q", cc)
+	}
+	if cc := get(h, "/static/v/older/js/attend.js", nil).Header().Get("Cache-Control"); cc != "no-cache" {
+		t.Errorf("another version's file has Cache-Control %q, want no-cache: its content is today's", cc)
+	}
+	if cc := get(h, "/", nil).Header().Get("Cache-Control"); cc != "no-cache" {
+		t.Errorf("a page has Cache-Control %q, want no-cache", cc)
 	}
 }
