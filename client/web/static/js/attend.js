@@ -6,11 +6,8 @@
 // The phone keeps a device key (worldcafe.device) and sends it with every
 // join: joining again from the same browser brings back the same person,
 // with their notes and dots, instead of a new one with a fresh ballot.
-import { Announcer } from './announce.js';
-import { CafeConnection, newId } from './conn.js';
 import { t } from './i18n.js';
-import { notesFor, openVote, lastVote, voteItems } from './state.js';
-import { $, GROUPS, el, formatClock, load, nameOf, phaseLabel, postJSON, renderStatus, save, startClock } from './ui.js';
+import { $, GROUPS, el, formatClock, load, phaseLabel, postJSON, renderStatus, save, startClock } from './ui.js';
 
 const urlCode = decodeURIComponent(location.pathname.split('/')[2] || '').toUpperCase();
 let me = load('wc.me');
@@ -23,7 +20,25 @@ let myDots = {}; // vote id → item id → dots: from the welcome, then from ac
 // note carries no author, so this is how the phone knows its own.
 let myNotes = new Set();
 let welcomeBack = false;
-const announcer = new Announcer({ round: true, broadcast: true }); // what a screen reader hears
+let announcer = null; // what a screen reader hears
+
+// The live view's modules come after the join form, so that on a slow link
+// the form is up sooner: they are asked for when Join is tapped, beside the
+// join request itself, and cost that tap no round trip of their own.
+let CafeConnection, newId, nameOf, notesFor, openVote, lastVote, voteItems;
+let live = null;
+function loadLive() {
+  live ??= Promise.all([import('./conn.js'), import('./state.js'), import('./names.js'), import('./announce.js')]).then(([c, s, n, a]) => {
+    ({ CafeConnection, newId } = c);
+    ({ nameOf } = n);
+    ({ notesFor, openVote, lastVote, voteItems } = s);
+    announcer = new a.Announcer({ round: true, broadcast: true });
+  }, () => {
+    live = null; // the next tap tries again
+    throw new Error(t('error.unreachable'));
+  });
+  return live;
+}
 
 const DEVICE_KEY = 'worldcafe.device';
 const DEVICE_RE = /^[A-Za-z0-9_-]{22,64}$/;
@@ -60,6 +75,7 @@ function showJoin(message) {
     if (!code) { err.textContent = t('join.error.code'); err.hidden = false; $('#code').focus(); return; }
     $('#join-submit').disabled = true;
     try {
+      loadLive().catch(() => {}); // a failure shows when startLive waits for it
       const anonymous = $('#anonymous').checked;
       const j = await postJSON('/api/join', {
         code, name: anonymous ? '' : $('#name').value.trim(), group: $('#group').value,
@@ -69,7 +85,7 @@ function showJoin(message) {
       welcomeBack = !!j.rejoined;
       save('wc.me', me);
       history.replaceState(null, '', `/join/${me.code}`);
-      startLive();
+      await startLive();
     } catch (ex) {
       err.textContent = ex.message;
       err.hidden = false;
@@ -98,7 +114,8 @@ function showRemoved() {
   $('#removed-text').textContent = t('removed.text');
 }
 
-function startLive() {
+async function startLive() {
+  await loadLive();
   $('#join').hidden = true;
   $('#removed').hidden = true;
   $('#live').hidden = false;
@@ -390,5 +407,5 @@ function renderMine(st, pending, muted = false) {
 
 // Start last: every function and binding above exists by now.
 if (me?.removed && (!urlCode || urlCode === me.code)) showRemoved();
-else if (me && (!urlCode || urlCode === me.code)) startLive();
+else if (me && (!urlCode || urlCode === me.code)) startLive().catch(() => renderStatus($('#status'), 'offline'));
 else showJoin();

@@ -4,7 +4,8 @@ import { Announcer } from './announce.js';
 import { CafeConnection } from './conn.js';
 import { lang, t } from './i18n.js';
 import { countsPerQuestion, joinsWithin, noteAuthor, notesFor, openVote, lastVote, voteItems } from './state.js';
-import { $, GROUPS, el, formatClock, load, nameOf, phaseLabel, renderStatus, save, startClock } from './ui.js';
+import { nameOf } from './names.js';
+import { $, GROUPS, el, formatClock, load, phaseLabel, renderStatus, save, startClock } from './ui.js';
 
 const [cafe, token] = location.hash.slice(1).split('.');
 const known = (load('wc.cafes') || []).find((c) => c.cafe === cafe) || {};

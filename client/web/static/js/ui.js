@@ -1,6 +1,5 @@
 // ui.js: small helpers shared by the views. User text only ever goes
 // through textContent: it is never parsed as HTML. Words go through t().
-import { displayName } from './state.js';
 import { clock, t } from './i18n.js';
 
 export function el(tag, attrs = {}, ...children) {
@@ -24,12 +23,6 @@ export function $(sel) { return document.querySelector(sel); }
 // GROUPS names the stakeholder groups in this device's language.
 export const GROUPS = Object.fromEntries(['government', 'private_sector', 'civil_society',
   'technical_community', 'academia', 'international_organisation', 'other'].map((g) => [g, t(`group.${g}.name`)]));
-
-// nameOf is how a person is named on this device, in its language: "You"
-// for this device's own person, "Someone" for an anonymous or unnamed one.
-export function nameOf(st, id, self = '') {
-  return displayName(st, id, self, { you: t('name.you'), someone: t('name.someone') });
-}
 
 // remainingMs is what the round clock shows now on this device.
 export function remainingMs(timer, now) {

@@ -4,7 +4,8 @@
 import { CafeConnection } from './conn.js';
 import { t } from './i18n.js';
 import { countsPerQuestion, lastVote, notesFor, voteItems } from './state.js';
-import { $, el, formatClock, nameOf, phaseLabel, renderStatus, startClock } from './ui.js';
+import { nameOf } from './names.js';
+import { $, el, formatClock, phaseLabel, renderStatus, startClock } from './ui.js';
 
 const [cafe, token] = location.hash.slice(1).split('.');
 const PER_TABLE = 12; // newest notes considered per column; fitColumns shows what fits
