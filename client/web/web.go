@@ -67,11 +67,6 @@ func Handler() http.Handler {
 	if err != nil {
 		panic(err) // the embed directive guarantees the files
 	}
-	version := base64.RawURLEncoding.EncodeToString(all.Sum(nil)[:9])
-	for p, name := range pages {
-		a := assets["/"+name]
-		assets[p] = newAsset(name, bytes.ReplaceAll(a.body, []byte(`"/static/`), []byte(`"/static/v/`+version+`/`)))
-	}
 	// The message catalogues live in package i18n (the report uses them
 	// too); the views fetch their language's file from /static/i18n/.
 	err = fs.WalkDir(i18n.Files(), ".", func(name string, d fs.DirEntry, err error) error {
@@ -83,10 +78,17 @@ func Handler() http.Handler {
 			return err
 		}
 		assets["/static/i18n/"+name] = newAsset(name, b)
+		all.Write([]byte("i18n/" + name))
+		all.Write(b)
 		return nil
 	})
 	if err != nil {
 		panic(err) // the embed directive guarantees the files
+	}
+	version := base64.RawURLEncoding.EncodeToString(all.Sum(nil)[:9])
+	for p, name := range pages {
+		a := assets["/"+name]
+		assets[p] = newAsset(name, bytes.ReplaceAll(a.body, []byte(`"/static/`), []byte(`"/static/v/`+version+`/`)))
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		setSecurityHeaders(w, r)

@@ -44,7 +44,9 @@ export const lang = pickLang(kept(), navigator.languages?.length ? navigator.lan
 
 async function fetchCatalogue(l) {
   try {
-    const resp = await fetch(`/static/i18n/${l}.json`);
+    // Beside this module's own URL, so it shares the page's versioned path
+    // and comes from the cache on a repeat visit.
+    const resp = await fetch(new URL(`../i18n/${l}.json`, import.meta.url));
     if (resp.ok) return await resp.json();
   } catch { /* offline on first load: fall through */ }
   return null;
