@@ -142,7 +142,7 @@ async function startLive() {
     },
   });
   conn.start();
-  startClock(conn, (ms) => { $('#clock').textContent = formatClock(ms); announcer.tick(conn.state, ms); });
+  startClock(conn, (ms) => { $('#clock').textContent = formatClock(ms); announcer.tick(conn?.state, ms); }); // conn is gone once this phone is removed
 
   const note = $('#note');
   const count = () => { $('#note-count').textContent = t('phone.note.count', { n: [...note.value].length, max: MAX_NOTE }); };
