@@ -1,15 +1,25 @@
 // facilitate.js: the facilitator's tablet. Everything shown comes from the
 // café's state on the server, so a reload or a lost connection loses nothing.
+//
+// Drawing is keyed: each note, person, theme and table keeps its element
+// from one draw to the next and only what changed in it is written. A
+// button the facilitator is on, an open list or a drag survive the notes
+// that keep arriving. Draws are coalesced to one per animation frame, so a
+// burst of events (a resume of thousands) costs one draw, not thousands.
 import { Announcer } from './announce.js';
 import { CafeConnection } from './conn.js';
 import { lang, t } from './i18n.js';
 import { countsPerQuestion, joinsWithin, noteAuthor, notesFor, openVote, lastVote, voteItems } from './state.js';
 import { nameOf } from './names.js';
-import { $, GROUPS, el, formatClock, load, phaseLabel, renderStatus, save, startClock } from './ui.js';
+import { $, GROUPS, el, formatClock, load, phaseLabel, remainingMs, renderStatus, save } from './ui.js';
 
 const [cafe, token] = location.hash.slice(1).split('.');
 const known = (load('wc.cafes') || []).find((c) => c.cafe === cafe) || {};
 let view = 'tables'; // how the notes panel arranges notes: 'tables' or 'themes'
+// picked is the question the facilitator chose with the question chips;
+// null follows the café (the running round's question). During a round
+// the notes panel always follows the round, where moderation happens.
+let picked = null;
 let themeCounter = 0;
 // The people list: who is being asked "remove?", and each person's last
 // refusal (such as "table 3 already has a host"), shown beside their row.
@@ -20,6 +30,18 @@ const PEOPLE_SHOWN = 60; // rows drawn at once; the filter finds the others
 // joins, most likely. The tablet says so.
 const BURST_PER_MIN = 20;
 const announcer = new Announcer({ hands: true });
+// A hidden tab gets no animation frames: a draw waits at most this long.
+const DRAW_WAIT_MS = 200;
+const JOIN_HIDDEN = 'wc.joinHidden';
+
+// publicBase is where phones reach the server: the origin of the links the
+// server made (its public URL), never this page's own address, which may
+// be localhost on the server's laptop.
+let publicBase = originOf(known.join_url || known.wall_url || '');
+
+function originOf(u) {
+  try { return u ? new URL(u).origin : ''; } catch { return ''; }
+}
 
 if (!cafe || !token) {
   document.body.replaceChildren(el('main', {},
@@ -28,15 +50,116 @@ if (!cafe || !token) {
 } else {
   const conn = new CafeConnection({
     cafe, token,
-    onChange: () => render(conn),
+    onChange: () => scheduleRender(conn),
     onStatus: (s) => { renderStatus($('#status'), s); renderButtons(conn); },
     onReject: () => { $('#status').textContent = t('fac.rejected'); $('#status').hidden = false; },
   });
   wire(conn);
   conn.start();
-  startClock(conn, (ms) => { $('#clock').textContent = formatClock(ms); });
+  // The countdown redraws four times a second from local time, and says
+  // on the clock itself when the round is paused or over.
+  const tick = () => {
+    if (!conn.state) return;
+    const clock = $('#clock');
+    setText(clock, formatClock(remainingMs(conn.state.timer, conn.now())));
+    setAttr(clock, 'data-state', conn.state.phase === 'round' ? conn.state.timer?.state || '' : '');
+  };
+  setInterval(tick, 250);
   // The join rate falls as the minute passes, with or without events.
   setInterval(() => { if (conn.state) renderJoinRate(conn); }, 2000);
+  if (!publicBase) fetchWallLink(conn);
+}
+
+// scheduleRender draws once at the next frame however many events come
+// before it.
+let drawPending = false;
+function scheduleRender(conn) {
+  if (drawPending) return;
+  drawPending = true;
+  let frame = 0;
+  let timer = 0;
+  const draw = () => {
+    cancelAnimationFrame(frame);
+    clearTimeout(timer);
+    if (!drawPending) return;
+    drawPending = false;
+    render(conn);
+  };
+  frame = requestAnimationFrame(draw);
+  timer = setTimeout(draw, DRAW_WAIT_MS);
+}
+
+// keyed makes parent's children match items, one element per key: an
+// element whose key is still there is updated in place (never moved when
+// it is already in its place, so it keeps focus), new ones are made, gone
+// ones removed. Children without a key (an "empty" line) go.
+function keyed(parent, items, keyOf, make, update) {
+  const old = new Map();
+  for (const c of [...parent.children]) {
+    if (c.dataset.key === undefined) c.remove();
+    else old.set(c.dataset.key, c);
+  }
+  let i = 0;
+  for (const it of items) {
+    const k = String(keyOf(it));
+    let e = old.get(k);
+    if (e) old.delete(k);
+    else {
+      e = make(it);
+      e.dataset.key = k;
+    }
+    update(e, it);
+    const at = parent.children[i] || null;
+    if (at !== e) parent.insertBefore(e, at);
+    i++;
+  }
+  for (const e of old.values()) e.remove();
+}
+
+function setText(e, s) { if (e.textContent !== s) e.textContent = s; }
+
+function setAttr(e, name, v) {
+  if (v === null || v === undefined || v === false) {
+    if (e.hasAttribute(name)) e.removeAttribute(name);
+  } else if (e.getAttribute(name) !== String(v)) e.setAttribute(name, String(v));
+}
+
+// setOptions fills a select only when its list changed: rewriting the
+// options of an open list would close it under the facilitator's finger.
+function setOptions(sel, options, value) {
+  const sig = JSON.stringify(options);
+  if (sel.dataset.sig !== sig) {
+    sel.replaceChildren(...options.map(([v, text]) => el('option', { value: v, text })));
+    sel.dataset.sig = sig;
+  }
+  if (value !== undefined && sel.value !== String(value)) sel.value = String(value);
+}
+
+function showError(err, ex) {
+  err.textContent = ex.code === 'offline' ? t('error.notConnected') : ex.message;
+  err.hidden = false;
+}
+
+// fetchWallLink mints a wall link for a tablet that has none (it did not
+// create the café, or created it before links were kept): the answer also
+// carries the public address the join link and the QR code use.
+async function fetchWallLink(conn) {
+  const err = $('#control-error');
+  try {
+    const resp = await fetch(`/api/cafes/${cafe}/wall`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+    const data = await resp.json();
+    if (!resp.ok) throw new Error(data.error?.message || t('error.status', { status: resp.status }));
+    known.wall = data.wall_token;
+    known.wall_url = data.wall_url;
+    publicBase = originOf(data.wall_url) || publicBase;
+    const mine = (load('wc.cafes') || []).filter((c) => c.cafe !== cafe);
+    mine.unshift({ ...known, cafe, token, code: known.code || conn.state?.join_code || '', title: known.title || conn.state?.title || 'World Café' });
+    save('wc.cafes', mine.slice(0, 20));
+    err.hidden = true;
+  } catch (ex) {
+    showError(err, ex);
+  }
+  if (conn.state) scheduleRender(conn);
 }
 
 function wire(conn) {
@@ -45,9 +168,10 @@ function wire(conn) {
     err.hidden = true;
     try {
       await conn.send(type, data);
+      return true;
     } catch (ex) {
-      err.textContent = ex.code === 'offline' ? t('error.notConnected') : ex.message;
-      err.hidden = false;
+      showError(err, ex);
+      return false;
     }
   };
   $('#btn-start').addEventListener('click', act('round.start'));
@@ -55,18 +179,38 @@ function wire(conn) {
   $('#btn-resume').addEventListener('click', act('round.resume'));
   $('#btn-extend1').addEventListener('click', act('round.extend', { minutes: 1 }));
   $('#btn-extend5').addEventListener('click', act('round.extend', { minutes: 5 }));
-  $('#btn-end').addEventListener('click', act('round.end'));
+  // Ending a round cannot be undone (the room moves on): it asks first.
+  const endAsk = (open) => {
+    $('#end-confirm').hidden = !open;
+    $('#btn-end').setAttribute('aria-expanded', String(open));
+  };
+  $('#btn-end').addEventListener('click', () => {
+    const st = conn.state;
+    $('#end-ask').textContent = t('fac.end.ask', { round: st?.round || 1 });
+    endAsk(true);
+    $('#btn-end-confirm').focus();
+  });
+  $('#btn-end-cancel').addEventListener('click', () => { endAsk(false); $('#btn-end').focus(); });
+  $('#end-confirm').addEventListener('keydown', (e) => {
+    if (e.key.toLowerCase() === 'escape') { endAsk(false); $('#btn-end').focus(); }
+  });
+  $('#btn-end-confirm').addEventListener('click', async () => {
+    endAsk(false);
+    $('#btn-start').focus(); // where the facilitator goes next
+    await act('round.end')();
+  });
   $('#btn-harvest').addEventListener('click', act('harvest.start'));
   $('#btn-close').addEventListener('click', () => {
     if (confirm(t('fac.close.confirm'))) act('cafe.close')();
   });
-  $('#broadcast-form').addEventListener('submit', (e) => {
+  $('#broadcast-form').addEventListener('submit', async (e) => {
     e.preventDefault();
-    act('broadcast.set', { text: $('#broadcast').value })();
+    const text = $('#broadcast').value.trim();
+    if (text && await act('broadcast.set', { text })()) $('#broadcast').value = '';
   });
-  $('#broadcast-clear').addEventListener('click', () => {
-    $('#broadcast').value = '';
-    act('broadcast.set', { text: '' })();
+  $('#broadcast-clear').addEventListener('click', async () => {
+    $('#broadcast').focus(); // the clear button goes with the line
+    await act('broadcast.set', { text: '' })();
   });
   $('#tables').addEventListener('click', (e) => {
     const b = e.target.closest('button[data-note]');
@@ -74,25 +218,15 @@ function wire(conn) {
   });
   $('#report-token').value = token;
   $('#report-lang').value = lang; // the report's headings in this tablet's language
-  // A tablet that did not create the café has no wall link: mint one.
-  $('#make-wall').addEventListener('click', async () => {
-    const err = $('#control-error');
-    err.hidden = true;
-    try {
-      const resp = await fetch(`/api/cafes/${cafe}/wall`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
-      const data = await resp.json();
-      if (!resp.ok) throw new Error(data.error?.message || t('error.status', { status: resp.status }));
-      known.wall = data.wall_token;
-      const mine = (load('wc.cafes') || []).filter((c) => c.cafe !== cafe);
-      mine.unshift({ cafe, token, wall: data.wall_token, code: conn.state?.join_code || '', title: conn.state?.title || 'World Café' });
-      save('wc.cafes', mine.slice(0, 20));
-      render(conn);
-    } catch (ex) {
-      err.textContent = ex.message;
-      err.hidden = false;
-    }
-  });
+  $('#make-wall').addEventListener('click', () => fetchWallLink(conn));
   $('#report-form').action = `/api/cafes/${cafe}/report`;
+
+  // The join panel shows in every phase; the facilitator may fold it away
+  // (kept on this device).
+  $('#join-toggle').addEventListener('click', () => {
+    save(JOIN_HIDDEN, !load(JOIN_HIDDEN));
+    renderJoin(conn);
+  });
 
   // Arranging notes: by table (moderation) or by theme (the town hall).
   const setView = (v) => {
@@ -103,6 +237,14 @@ function wire(conn) {
   };
   $('#view-tables').addEventListener('click', () => setView('tables'));
   $('#view-themes').addEventListener('click', () => setView('themes'));
+  // The question chips pick the question the notes, themes and votes are
+  // about, outside a round.
+  $('#per-question').addEventListener('click', (e) => {
+    const b = e.target.closest('button[data-q]');
+    if (!b || b.disabled) return;
+    picked = Number(b.dataset.q);
+    render(conn);
+  });
   $('#btn-clear-spotlight').addEventListener('click', act('spotlight.set', {}));
   $('#theme-form').addEventListener('submit', (e) => {
     e.preventDefault();
@@ -179,8 +321,17 @@ function wire(conn) {
     switch (b.dataset.action) {
       case 'role': personAct(pid, 'participant.role', { role: p.role === 'host' ? 'attendee' : 'host' }); break;
       case 'mute': personAct(pid, 'participant.mute', { muted: !p.muted }); break;
-      case 'remove': confirming = pid; rowErrors.delete(pid); render(conn); break;
-      case 'remove-cancel': confirming = ''; render(conn); break;
+      case 'remove':
+        confirming = pid;
+        rowErrors.delete(pid);
+        render(conn);
+        document.querySelector(`li[data-pid="${CSS.escape(pid)}"] button[data-action="remove-cancel"]`)?.focus();
+        break;
+      case 'remove-cancel':
+        confirming = '';
+        render(conn);
+        document.querySelector(`li[data-pid="${CSS.escape(pid)}"] button[data-action="remove"]`)?.focus();
+        break;
       case 'remove-confirm': confirming = ''; personAct(pid, 'participant.remove', {}); break;
     }
   });
@@ -193,7 +344,20 @@ function wire(conn) {
   });
 }
 
-function currentQuestion(st) { return st.phase === 'lobby' ? 0 : st.question; }
+// currentQuestion is the question the notes panel, the themes and a new
+// vote are about: the round's while one runs, else the one picked.
+function currentQuestion(st) {
+  if (st.phase === 'lobby') return 0;
+  if (st.phase === 'round' || picked === null || picked >= st.questions.length) return st.question;
+  return picked;
+}
+
+// FOCUS_NEXT is where focus goes when the control it is on turns off:
+// Pause becomes Resume and back, so Enter twice pauses and resumes.
+const FOCUS_NEXT = {
+  'btn-pause': 'btn-resume', 'btn-resume': 'btn-pause', 'btn-start': 'btn-pause',
+  'btn-end': 'btn-start', 'btn-harvest': 'btn-start', 'btn-extend1': 'btn-start', 'btn-extend5': 'btn-start',
+};
 
 function renderButtons(conn) {
   const st = conn.state;
@@ -201,9 +365,10 @@ function renderButtons(conn) {
   const phase = st?.phase;
   const timer = st?.timer?.state;
   const rounds = st?.questions.length ?? 0;
+  const focused = document.activeElement;
   const set = (id, enabled) => { $(id).disabled = !(live && enabled); };
   set('#btn-start', (phase === 'lobby' || phase === 'townhall') && st.round < rounds);
-  $('#btn-start').textContent = st && st.round < rounds ? t('fac.start.n', { round: st.round + 1 }) : t('fac.start');
+  setText($('#btn-start'), st && st.round < rounds ? t('fac.start.n', { round: st.round + 1 }) : t('fac.start'));
   set('#btn-pause', phase === 'round' && timer === 'running');
   set('#btn-resume', phase === 'round' && timer === 'paused');
   set('#btn-extend1', phase === 'round');
@@ -211,48 +376,44 @@ function renderButtons(conn) {
   set('#btn-end', phase === 'round');
   set('#btn-harvest', phase === 'townhall');
   set('#btn-close', phase && phase !== 'closed');
+  if (phase !== 'round' && !$('#end-confirm').hidden) {
+    $('#end-confirm').hidden = true;
+    $('#btn-end').setAttribute('aria-expanded', 'false');
+  }
+  // A button that turned off under the keyboard hands focus on instead of
+  // dropping it to the page.
+  if (focused && focused.disabled && focused.closest('.fac-bar')) {
+    let id = FOCUS_NEXT[focused.id];
+    while (id && $(`#${id}`).disabled) id = FOCUS_NEXT[id] === focused.id ? '' : FOCUS_NEXT[id];
+    const next = id ? $(`#${id}`) : [...document.querySelectorAll('.fac-bar .buttons button')].find((b) => !b.disabled && b.id !== 'btn-close');
+    next?.focus();
+  }
 }
 
 function render(conn) {
   const st = conn.state;
+  if (!st) return;
+  if (st.phase === 'round') picked = null;
   document.title = t('fac.docTitle', { title: st.title });
-  $('#title').textContent = st.title;
-  $('#phase').textContent = phaseLabel(st);
+  setText($('#title'), st.title);
+  setText($('#phase'), phaseLabel(st));
   renderButtons(conn);
   if (conn.status === 'live') announcer.update(st, [], (id) => nameOf(st, id));
   else announcer.forget();
+  renderJoin(conn);
 
-  // Lobby and between rounds: how to join.
-  const joinUrl = `${location.origin}/join`;
-  $('#lobby').hidden = !(st.phase === 'lobby' || st.phase === 'townhall');
-  $('#join-url').textContent = joinUrl;
-  $('#join-code').textContent = st.join_code;
-  if ($('#join-qr').dataset.code !== st.join_code) {
-    $('#join-qr').src = `/api/qr/${encodeURIComponent(st.join_code)}`;
-    $('#join-qr').dataset.code = st.join_code;
+  // The broadcast showing now, with the way to take it down.
+  $('#broadcast-now').hidden = !st.broadcast;
+  setText($('#broadcast-text'), st.broadcast || '');
+
+  // Notes: the current (or picked) question, by table, with moderation.
+  const q = currentQuestion(st);
+  const qText = $('#question');
+  if (qText.dataset.q !== String(q)) {
+    qText.replaceChildren(t('question.label', { question: q + 1 }), ' ', el('bdi', { text: st.questions[q] }));
+    qText.dataset.q = String(q);
   }
-  const wall = known.wall ? `/wall#${cafe}.${known.wall}` : null;
-  $('#wall-link').hidden = !wall;
-  $('#make-wall').hidden = !!wall;
-  if (wall) $('#wall-link').href = wall;
-
-  const people = [...st.people.values()];
-  $('#people-count').textContent = String(people.length);
-  const groups = new Map();
-  for (const p of people) groups.set(p.group || '', (groups.get(p.group || '') || 0) + 1);
-  $('#groups').replaceChildren(...[...groups.entries()].sort((a, b) => b[1] - a[1]).map(([g, n]) =>
-    el('li', {}, el('span', { text: GROUPS[g] || t('group.unstated') }), el('strong', { text: t('count.number', { n }) }))));
-
-  // Notes: the current (or last) question, by table, with moderation.
-  const q = st.phase === 'lobby' ? 0 : st.question;
-  $('#question').replaceChildren(t('question.label', { question: q + 1 }), ' ', el('bdi', { text: st.questions[q] }));
-  $('#per-question').replaceChildren(...countsPerQuestion(st).map((n, i) =>
-    el('li', {}, el('span', { text: t('question.n', { question: i + 1 }) }), el('strong', { text: t('count.number', { n }) }))));
-  const byTable = new Map();
-  for (const n of notesFor(st, q, { includeHidden: true })) {
-    if (!byTable.has(n.table)) byTable.set(n.table, []);
-    byTable.get(n.table).push(n);
-  }
+  renderChips(st, q);
   $('#tables').hidden = view !== 'tables';
   $('#themes-board').hidden = view !== 'themes';
   $('#btn-clear-spotlight').hidden = !st.spotlight;
@@ -261,85 +422,200 @@ function render(conn) {
   renderSeating(st);
   renderPeople(conn);
   renderJoinRate(conn);
-  if (view !== 'tables') return;
-  const tables = [];
-  for (let tn = 1; tn <= st.tables; tn++) {
-    const notes = byTable.get(tn) || [];
-    tables.push(el('section', { class: 'table-box', 'aria-label': t('table.n', { table: tn }) },
-      el('h3', {}, `${t('table.n', { table: tn })} `, el('span', { class: 'count', text: t('count.notes', { n: notes.filter((n) => !n.hidden).length }) })),
-      el('ul', { class: 'notes' }, notes.map((n) => el('li', { class: n.hidden ? 'note hidden-note' : 'note', 'data-note-id': n.id },
-        el('span', { class: 'note-text', dir: 'auto', text: n.text }),
-        byline(st, n),
-        el('button', { class: 'small-btn', 'data-note': n.id, 'data-hidden': String(n.hidden), 'aria-label': t(n.hidden ? 'fac.note.showAria' : 'fac.note.hideAria', { text: n.text.slice(0, 40) }) }, n.hidden ? t('fac.note.show') : t('fac.note.hide')))))));
+  if (view === 'tables') renderTables(st, q);
+}
+
+// renderJoin is the join panel: address, code, QR, the wall link and who
+// has joined, in every phase; folded away when the facilitator chose so.
+function renderJoin(conn) {
+  const st = conn.state;
+  if (!st) return;
+  const folded = !!load(JOIN_HIDDEN);
+  $('#join-body').hidden = folded;
+  $('#groups').hidden = folded;
+  setAttr($('#join-toggle'), 'aria-expanded', String(!folded));
+  setText($('#join-toggle'), t(folded ? 'fac.join.show' : 'fac.join.hide'));
+  setText($('#join-url'), publicBase ? `${publicBase}/join` : '');
+  setText($('#join-code'), st.join_code);
+  if ($('#join-qr').dataset.code !== st.join_code) {
+    $('#join-qr').src = `/api/qr/${encodeURIComponent(st.join_code)}`;
+    $('#join-qr').dataset.code = st.join_code;
   }
-  $('#tables').replaceChildren(...tables);
+  // Phones use the public address; a tablet opened on another one (the
+  // server's laptop at localhost) would mislead the facilitator.
+  const warn = $('#origin-warning');
+  const elsewhere = publicBase && publicBase !== location.origin;
+  warn.hidden = !elsewhere;
+  if (elsewhere) setText(warn, t('fac.join.otherOrigin', { public: publicBase, here: location.origin }));
+  const wall = known.wall ? `/wall#${cafe}.${known.wall}` : null;
+  $('#wall-link').hidden = !wall;
+  $('#make-wall').hidden = !!wall;
+  if (wall && $('#wall-link').getAttribute('href') !== wall) $('#wall-link').href = wall;
+
+  const people = [...st.people.values()];
+  setText($('#people-count'), String(people.length));
+  const groups = new Map();
+  for (const p of people) groups.set(p.group || '', (groups.get(p.group || '') || 0) + 1);
+  keyed($('#groups'), [...groups.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])), ([g]) => g || '-',
+    () => el('li', {}, el('span', { dir: 'auto' }), el('strong')),
+    (li, [g, n]) => {
+      setText(li.children[0], groupName(st, g));
+      setText(li.children[1], t('count.number', { n }));
+    });
+}
+
+// groupName names a stakeholder group: the seven standard ones in this
+// tablet's language, a café's own ones as the facilitator wrote them.
+function groupName(st, g) {
+  if (!g) return t('group.unstated');
+  if (GROUPS[g]) return GROUPS[g];
+  return (st.groups || []).find((x) => x.id === g)?.name || g;
+}
+
+// renderChips shows each question's count of notes; outside a round each
+// is a button that picks the question (aria-pressed on the one shown).
+function renderChips(st, q) {
+  const pickable = st.phase !== 'lobby' && st.phase !== 'round';
+  keyed($('#per-question'), countsPerQuestion(st).map((n, i) => ({ n, i })), (c) => c.i,
+    (c) => el('li', {}, el('button', { type: 'button', class: 'chip', 'data-q': c.i }, el('span'), ' ', el('strong'))),
+    (li, c) => {
+      const b = li.firstChild;
+      setText(b.children[0], t('question.n', { question: c.i + 1 }));
+      setText(b.children[1], t('count.number', { n: c.n }));
+      setAttr(b, 'aria-pressed', String(c.i === q));
+      b.disabled = !pickable && c.i !== q;
+    });
+}
+
+function renderTables(st, q) {
+  const byTable = new Map();
+  for (const n of notesFor(st, q, { includeHidden: true })) {
+    if (!byTable.has(n.table)) byTable.set(n.table, []);
+    byTable.get(n.table).push(n);
+  }
+  const tables = Array.from({ length: st.tables }, (_, i) => i + 1);
+  keyed($('#tables'), tables, (tn) => tn,
+    (tn) => el('section', { class: 'table-box', 'aria-label': t('table.n', { table: tn }) },
+      el('h3', {}, el('span', { text: t('table.n', { table: tn }) }), ' ', el('span', { class: 'count' })),
+      el('ul', { class: 'notes' })),
+    (box, tn) => {
+      const notes = byTable.get(tn) || [];
+      setText(box.querySelector('.count'), t('count.notes', { n: notes.filter((n) => !n.hidden).length }));
+      keyed(box.querySelector('ul'), notes, (n) => n.id, makeModeratedNote, (li, n) => updateModeratedNote(st, li, n));
+    });
+}
+
+function makeModeratedNote(n) {
+  return el('li', { 'data-note-id': n.id },
+    el('span', { class: 'note-text', dir: 'auto' }),
+    el('span', { class: 'author', dir: 'auto' }),
+    el('button', { type: 'button', class: 'small-btn', 'data-note': n.id }));
+}
+
+function updateModeratedNote(st, li, n) {
+  const [text, author, button] = li.children;
+  setAttr(li, 'class', n.hidden ? 'note hidden-note' : 'note');
+  setText(text, n.text);
+  setByline(st, author, n);
+  setAttr(button, 'data-hidden', String(n.hidden));
+  setAttr(button, 'aria-label', t(n.hidden ? 'fac.note.showAria' : 'fac.note.hideAria', { text: n.text.slice(0, 40) }));
+  setText(button, n.hidden ? t('fac.note.show') : t('fac.note.hide'));
+}
+
+// setByline says who wrote a note: their name, or that it is anonymous. An
+// anonymous note names nobody and no group, on this screen too.
+function setByline(st, span, n) {
+  const name = noteAuthor(st, n);
+  const text = name || (n.anonymous ? t('name.anonymous') : '');
+  setText(span, text);
+  setAttr(span, 'class', name ? 'author' : 'author anon');
+  span.hidden = !text;
 }
 
 function renderThemes(st, q) {
   if (view !== 'themes') return;
-  const themes = [...st.themes.values()].filter((t) => t.question === q);
+  const themes = [...st.themes.values()].filter((th) => th.question === q);
   const notes = notesFor(st, q);
-  const options = (selected) => [el('option', { value: '', text: t('fac.theme.none'), selected: !selected }),
-    ...themes.map((th) => el('option', { value: th.id, text: th.name, selected: selected === th.id }))];
+  const themeOptions = [['', t('fac.theme.none')], ...themes.map((th) => [th.id, th.name])];
   const noteItem = (n) => el('li', { class: 'note', draggable: 'true', 'data-note-id': n.id },
-    el('span', { class: 'note-text', dir: 'auto', text: n.text }),
+    el('span', { class: 'note-text', dir: 'auto' }),
     el('label', { class: 'visually-hidden', for: `nt-${n.id}`, text: t('fac.theme.ofNote') }),
-    el('select', { id: `nt-${n.id}`, 'data-note-theme': n.id }, options(n.theme || '')),
-    el('button', { class: 'small-btn', 'data-action': 'spot-note', 'data-id': n.id, 'aria-label': t('fac.spot.noteAria', { text: n.text.slice(0, 40) }) }, t('fac.spot')));
-  const boxes = themes.map((th) => {
-    const mine = notes.filter((n) => n.theme === th.id);
-    const others = themes.filter((o) => o.id !== th.id);
-    return el('section', { class: 'theme-box', 'data-drop': th.id, 'aria-label': t('fac.theme.aria', { name: th.name }) },
-      el('h3', {}, el('bdi', { text: th.name }), el('span', { class: 'count', text: t('count.notes', { n: mine.length }) })),
-      el('div', { class: 'inline' },
-        el('button', { class: 'small-btn', 'data-action': 'rename', 'data-id': th.id }, t('fac.theme.rename')),
-        el('button', { class: 'small-btn', 'data-action': 'spot-theme', 'data-id': th.id }, t('fac.spot')),
-        others.length ? [
-          el('label', { class: 'visually-hidden', for: `merge-${th.id}`, text: t('fac.theme.mergeLabel', { name: th.name }) }),
-          el('select', { id: `merge-${th.id}`, 'data-merge': th.id }, others.map((o) => el('option', { value: o.id, text: o.name }))),
-          el('button', { class: 'small-btn', 'data-action': 'merge', 'data-id': th.id }, t('fac.theme.merge')),
-        ] : null),
-      el('ul', { class: 'notes' }, mine.map(noteItem)));
-  });
+    el('select', { id: `nt-${n.id}`, 'data-note-theme': n.id }),
+    el('button', { type: 'button', class: 'small-btn', 'data-action': 'spot-note', 'data-id': n.id }, t('fac.spot')));
+  const updateNote = (li, n) => {
+    const [text, , sel, spot] = li.children;
+    setText(text, n.text);
+    setOptions(sel, themeOptions, st.themes.has(n.theme) ? n.theme : '');
+    setAttr(spot, 'aria-label', t('fac.spot.noteAria', { text: n.text.slice(0, 40) }));
+  };
   const loose = notes.filter((n) => !n.theme || !st.themes.has(n.theme));
-  boxes.push(el('section', { class: 'theme-box loose', 'data-drop': '', 'aria-label': t('theme.loose') },
-    el('h3', {}, t('theme.loose'), el('span', { class: 'count', text: t('count.notes', { n: loose.length }) })),
-    el('ul', { class: 'notes' }, loose.map(noteItem))));
-  $('#themes').replaceChildren(...boxes);
+  const boxes = [...themes.map((th) => ({ th, mine: notes.filter((n) => n.theme === th.id) })), { th: null, mine: loose }];
+  keyed($('#themes'), boxes, (b) => (b.th ? `theme-${b.th.id}` : 'loose'),
+    (b) => {
+      if (!b.th) {
+        return el('section', { class: 'theme-box loose', 'data-drop': '', 'aria-label': t('theme.loose') },
+          el('h3', {}, el('span', { text: t('theme.loose') }), el('span', { class: 'count' })),
+          el('ul', { class: 'notes' }));
+      }
+      const id = b.th.id;
+      return el('section', { class: 'theme-box', 'data-drop': id },
+        el('h3', {}, el('bdi', { dir: 'auto' }), el('span', { class: 'count' })),
+        el('div', { class: 'inline theme-actions' },
+          el('button', { type: 'button', class: 'small-btn', 'data-action': 'rename', 'data-id': id }, t('fac.theme.rename')),
+          el('button', { type: 'button', class: 'small-btn', 'data-action': 'spot-theme', 'data-id': id }, t('fac.spot')),
+          el('span', { class: 'merge' },
+            el('label', { class: 'visually-hidden', for: `merge-${id}` }),
+            el('select', { id: `merge-${id}`, 'data-merge': id }),
+            el('button', { type: 'button', class: 'small-btn', 'data-action': 'merge', 'data-id': id }, t('fac.theme.merge')))),
+        el('ul', { class: 'notes' }));
+    },
+    (box, b) => {
+      setText(box.querySelector('h3 .count'), t('count.notes', { n: b.mine.length }));
+      if (b.th) {
+        setAttr(box, 'aria-label', t('fac.theme.aria', { name: b.th.name }));
+        setText(box.querySelector('h3 bdi'), b.th.name);
+        const others = themes.filter((o) => o.id !== b.th.id);
+        const merge = box.querySelector('.merge');
+        merge.hidden = !others.length;
+        setText(merge.querySelector('label'), t('fac.theme.mergeLabel', { name: b.th.name }));
+        setOptions(merge.querySelector('select'), others.map((o) => [o.id, o.name]));
+      }
+      keyed(box.querySelector('ul'), b.mine, (n) => n.id, noteItem, updateNote);
+    });
 }
 
 function renderTownHall(st) {
   const on = st.phase === 'townhall' || st.phase === 'harvest';
   $('#townhall').hidden = !on;
   if (!on) return;
-  $('#speaker-now').textContent = st.speaker ? t('fac.speaker.now', { name: nameOf(st, st.speaker) }) : t('fac.speaker.none');
-  $('#hands').replaceChildren(...st.hands.map((id) => el('li', { dir: 'auto', text: nameOf(st, id) })));
-  $('#btn-next-speaker').textContent = st.hands.length ? t('fac.speaker.callName', { name: nameOf(st, st.hands[0]) }) : t('fac.speaker.noHands');
+  setText($('#speaker-now'), st.speaker ? t('fac.speaker.now', { name: nameOf(st, st.speaker) }) : t('fac.speaker.none'));
+  keyed($('#hands'), st.hands, (id) => id, () => el('li', { dir: 'auto' }), (li, id) => setText(li, nameOf(st, id)));
+  let next = st.hands.length ? t('fac.speaker.callName', { name: nameOf(st, st.hands[0]) }) : t('fac.speaker.noHands');
+  if (!st.hands.length && st.speaker) next = t('fac.speaker.thank');
+  setText($('#btn-next-speaker'), next);
   $('#btn-next-speaker').disabled = !st.hands.length && !st.speaker;
-  if (!st.hands.length && st.speaker) $('#btn-next-speaker').textContent = t('fac.speaker.thank');
 
-  const scope = $('#vote-scope');
   const q = currentQuestion(st);
-  const wanted = [`notes:${q}`, `themes:${q}`, 'notes:-1'];
-  if (scope.dataset.q !== String(q)) {
-    scope.replaceChildren(
-      el('option', { value: wanted[0], text: t('fac.vote.onNotes', { question: q + 1 }) }),
-      el('option', { value: wanted[1], text: t('fac.vote.onThemes', { question: q + 1 }) }),
-      el('option', { value: wanted[2], text: t('fac.vote.onAll') }));
-    scope.dataset.q = String(q);
-  }
+  setOptions($('#vote-scope'), [
+    [`notes:${q}`, t('fac.vote.onNotes', { question: q + 1 })],
+    [`themes:${q}`, t('fac.vote.onThemes', { question: q + 1 })],
+    ['notes:-1', t('fac.vote.onAll')]]);
   const open = openVote(st);
   const shown = open || lastVote(st);
   $('#vote-form').hidden = !!open;
   $('#vote-active').hidden = !shown;
   if (!shown) return;
-  $('#vote-status').textContent = open
+  setText($('#vote-status'), open
     ? t(shown.live ? 'fac.vote.openLive' : shown.revealed ? 'fac.vote.openRevealed' : 'fac.vote.openHidden', { n: shown.dots })
-    : t('fac.vote.last');
+    : t('fac.vote.last'));
   const tally = shown.tally || {};
   const items = voteItems(st, shown).map((it) => ({ ...it, dots: tally[it.id] || 0 })).sort((a, b) => b.dots - a.dots);
-  $('#vote-results').replaceChildren(...items.filter((it) => it.dots > 0).slice(0, 10).map((it) =>
-    el('li', {}, el('strong', { text: t('count.dots', { n: it.dots }) }), ' ', el('span', { dir: 'auto', text: it.label }))));
+  keyed($('#vote-results'), items.filter((it) => it.dots > 0).slice(0, 10), (it) => it.id,
+    () => el('li', {}, el('strong'), ' ', el('span', { dir: 'auto' })),
+    (li, it) => {
+      setText(li.children[0], t('count.dots', { n: it.dots }));
+      setText(li.children[1], it.label);
+    });
   $('#btn-reveal').hidden = !open || open.live || open.revealed;
   $('#btn-close-vote').hidden = !open;
 }
@@ -348,27 +624,21 @@ function renderSeating(st) {
   const show = st.phase === 'townhall' && st.next_seats && st.round < st.questions.length;
   $('#seating').hidden = !show;
   if (!show || view !== 'tables') return;
+  const list = $('#seating-list');
   if (st.people.size > 150) {
     // A select per person stops being usable (and fast) in a big room.
-    $('#seating-list').replaceChildren(el('p', { class: 'hint', text: t('fac.seating.many', { n: st.people.size }) }));
+    list.replaceChildren(el('p', { class: 'hint', text: t('fac.seating.many', { n: st.people.size }) }));
     return;
   }
   const rows = [...st.people.values()].sort((a, b) => (st.next_seats[a.id] ?? a.table) - (st.next_seats[b.id] ?? b.table));
-  const tables = Array.from({ length: st.tables }, (_, i) => i + 1);
-  $('#seating-list').replaceChildren(...rows.map((p) => {
-    const seat = st.next_seats[p.id] ?? p.table;
-    return el('div', { class: 'seat-row' },
-      el('label', { for: `seat-${p.id}`, dir: 'auto', text: p.role === 'host' ? t('fac.seating.host', { name: p.anonymous ? t('name.anonymous') : nameOf(st, p.id) }) : p.anonymous ? t('name.anonymous') : nameOf(st, p.id) }),
-      el('select', { id: `seat-${p.id}`, 'data-seat': p.id }, tables.map((tn) => el('option', { value: tn, text: t('table.n', { table: tn }), selected: tn === seat }))));
-  }));
-}
-
-// byline says who wrote a note: their name, or that it is anonymous. An
-// anonymous note names nobody and no group, on this screen too.
-function byline(st, n) {
-  const name = noteAuthor(st, n);
-  if (name) return el('span', { class: 'author', dir: 'auto', text: name });
-  return n.anonymous ? el('span', { class: 'author anon', text: t('name.anonymous') }) : null;
+  const tables = Array.from({ length: st.tables }, (_, i) => [String(i + 1), t('table.n', { table: i + 1 })]);
+  keyed(list, rows, (p) => p.id,
+    (p) => el('div', { class: 'seat-row' }, el('label', { for: `seat-${p.id}`, dir: 'auto' }), el('select', { id: `seat-${p.id}`, 'data-seat': p.id })),
+    (row, p) => {
+      const name = p.anonymous ? t('name.anonymous') : nameOf(st, p.id);
+      setText(row.children[0], p.role === 'host' ? t('fac.seating.host', { name }) : name);
+      setOptions(row.children[1], tables, st.next_seats[p.id] ?? p.table);
+    });
 }
 
 // personLabel is how the tablet names a person in its list. An anonymous
@@ -391,32 +661,52 @@ function renderPeople(conn) {
   people.sort((a, b) => a.table - b.table || (b.role === 'host') - (a.role === 'host') || personLabel(a).localeCompare(personLabel(b)));
   const shown = people.slice(0, PEOPLE_SHOWN);
   $('#people-more').hidden = shown.length === people.length;
-  $('#people-more').textContent = t('fac.people.more', { shown: shown.length, total: people.length });
+  setText($('#people-more'), t('fac.people.more', { shown: shown.length, total: people.length }));
+  const list = $('#people');
   if (!people.length) {
-    $('#people').replaceChildren(el('li', { class: 'empty', text: filter ? t('fac.people.noMatch') : t('fac.people.nobody') }));
+    list.replaceChildren(el('li', { class: 'empty', text: filter ? t('fac.people.noMatch') : t('fac.people.nobody') }));
     return;
   }
-  $('#people').replaceChildren(...shown.map((p) => {
-    const label = personLabel(p);
-    const host = p.role === 'host';
-    const facts = [t('table.n', { table: p.table }), host ? t('fac.person.host') : '', p.muted ? t('fac.person.muted') : '',
-      !p.anonymous && p.group ? GROUPS[p.group] || '' : ''].filter(Boolean).join(t('list.dot'));
-    const err = rowErrors.get(p.id);
-    return el('li', { class: p.muted ? 'person muted' : 'person', 'data-pid': p.id, 'data-role': p.role, 'data-muted': String(!!p.muted) },
-      el('span', { class: 'person-name', dir: 'auto', text: label }),
-      el('span', { class: 'person-facts', text: facts }),
+  keyed(list, shown, (p) => p.id,
+    (p) => el('li', { 'data-pid': p.id },
+      el('span', { class: 'person-name', dir: 'auto' }),
+      el('span', { class: 'person-facts' }),
       el('span', { class: 'person-actions' },
-        el('button', { type: 'button', class: 'small-btn', 'data-action': 'role', 'aria-pressed': String(host),
-          'aria-label': t(host ? 'fac.person.unhostAria' : 'fac.person.hostAria', { name: label, table: p.table }) }, host ? t('fac.person.unhost') : t('fac.person.makeHost')),
-        el('button', { type: 'button', class: 'small-btn', 'data-action': 'mute', 'aria-pressed': String(!!p.muted),
-          'aria-label': t(p.muted ? 'fac.person.unmuteAria' : 'fac.person.muteAria', { name: label }) }, p.muted ? t('fac.person.unmute') : t('fac.person.mute')),
-        el('button', { type: 'button', class: 'small-btn danger', 'data-action': 'remove', 'aria-label': t('fac.person.removeAria', { name: label }) }, t('fac.person.remove'))),
-      err ? el('p', { class: 'error row-error', role: 'alert', text: err }) : null,
-      confirming === p.id ? el('div', { class: 'confirm', role: 'alertdialog', 'aria-label': t('fac.person.removeAsk', { name: label }) },
-        el('p', { text: t('fac.person.removeConfirm', { name: label }) }),
+        el('button', { type: 'button', class: 'small-btn', 'data-action': 'role' }),
+        el('button', { type: 'button', class: 'small-btn', 'data-action': 'mute' }),
+        el('button', { type: 'button', class: 'small-btn danger', 'data-action': 'remove' }, t('fac.person.remove'))),
+      el('p', { class: 'error row-error', role: 'alert', hidden: true }),
+      el('div', { class: 'confirm', role: 'alertdialog', hidden: true },
+        el('p'),
         el('button', { type: 'button', class: 'small-btn danger', 'data-action': 'remove-confirm' }, t('fac.person.removeForGood')),
-        el('button', { type: 'button', class: 'small-btn secondary', 'data-action': 'remove-cancel' }, t('action.cancel'))) : null);
-  }));
+        el('button', { type: 'button', class: 'small-btn secondary', 'data-action': 'remove-cancel' }, t('action.cancel')))),
+    (li, p) => updatePerson(li, p));
+}
+
+function updatePerson(li, p) {
+  const label = personLabel(p);
+  const host = p.role === 'host';
+  const [name, facts, actions, error, ask] = li.children;
+  const [role, mute, remove] = actions.children;
+  setAttr(li, 'class', p.muted ? 'person muted' : 'person');
+  setAttr(li, 'data-role', p.role);
+  setAttr(li, 'data-muted', String(!!p.muted));
+  setText(name, label);
+  setText(facts, [t('table.n', { table: p.table }), host ? t('fac.person.host') : '', p.muted ? t('fac.person.muted') : '',
+    !p.anonymous && p.group ? GROUPS[p.group] || '' : ''].filter(Boolean).join(t('list.dot')));
+  setAttr(role, 'aria-pressed', String(host));
+  setAttr(role, 'aria-label', t(host ? 'fac.person.unhostAria' : 'fac.person.hostAria', { name: label, table: p.table }));
+  setText(role, host ? t('fac.person.unhost') : t('fac.person.makeHost'));
+  setAttr(mute, 'aria-pressed', String(!!p.muted));
+  setAttr(mute, 'aria-label', t(p.muted ? 'fac.person.unmuteAria' : 'fac.person.muteAria', { name: label }));
+  setText(mute, p.muted ? t('fac.person.unmute') : t('fac.person.mute'));
+  setAttr(remove, 'aria-label', t('fac.person.removeAria', { name: label }));
+  const err = rowErrors.get(p.id) || '';
+  error.hidden = !err;
+  setText(error, err);
+  ask.hidden = confirming !== p.id;
+  setAttr(ask, 'aria-label', t('fac.person.removeAsk', { name: label }));
+  setText(ask.firstChild, t('fac.person.removeConfirm', { name: label }));
 }
 
 // renderJoinRate says how many joined in the last minute, and marks a burst:
@@ -425,8 +715,7 @@ function renderJoinRate(conn) {
   const n = joinsWithin(conn.state, conn.now());
   const burst = n > BURST_PER_MIN;
   const line = $('#join-rate');
-  line.textContent = n === 0 ? t('fac.joins.none') : t(burst ? 'fac.joins.burst' : 'fac.joins', { n });
+  setText(line, n === 0 ? t('fac.joins.none') : t(burst ? 'fac.joins.burst' : 'fac.joins', { n }));
   line.dataset.burst = String(burst);
   line.dataset.count = String(n);
 }
-
