@@ -322,7 +322,7 @@ func TestAWholeCafeInRealBrowsers(t *testing.T) {
 	var next map[*phone]int // where each phone sits in round 2
 	step("the town hall tells each phone where to go", func(t *testing.T) {
 		waitFor(t, fac, "the end button", enabledJS("#btn-end"), waitShort, isTrue)
-		do(t, fac, chromedp.Click(chromedp.CSS("#btn-end")))
+		do(t, fac, chromedp.Click(chromedp.CSS("#btn-end")), chromedp.Click(chromedp.CSS("#btn-end-confirm")))
 		moveRE := regexp.MustCompile(`^Round 2: (?:move to|stay at) table (\d+)\b`)
 		for _, p := range phones {
 			waitFor(t, p.view, "the move card", visibleJS("#move"), waitShort, isTrue)
@@ -449,7 +449,7 @@ func TestAWholeCafeInRealBrowsers(t *testing.T) {
 
 	step("a phone reloaded mid-round keeps its identity and its notes", func(t *testing.T) {
 		waitFor(t, fac, "the end button", enabledJS("#btn-end"), waitShort, isTrue)
-		do(t, fac, chromedp.Click(chromedp.CSS("#btn-end")))
+		do(t, fac, chromedp.Click(chromedp.CSS("#btn-end")), chromedp.Click(chromedp.CSS("#btn-end-confirm")))
 		waitForPhase(t, srv.Store, cafeID, protocol.PhaseTownHall)
 		waitFor(t, fac, "the start button", textJS("#btn-start"), waitShort, equals("Start round 3"))
 		waitFor(t, fac, "the start button enabled", enabledJS("#btn-start"), waitShort, isTrue)

@@ -166,7 +166,7 @@ func TestTheHarvestInRealBrowsers(t *testing.T) {
 		}
 
 		waitFor(t, fac, "the end button", enabledJS("#btn-end"), waitShort, isTrue)
-		do(t, fac, chromedp.Click(chromedp.CSS("#btn-end")))
+		do(t, fac, chromedp.Click(chromedp.CSS("#btn-end")), chromedp.Click(chromedp.CSS("#btn-end-confirm")))
 		waitForPhase(t, srv.Store, cafeID, protocol.PhaseTownHall)
 		waitFor(t, fac, "the town hall panel", visibleJS("#townhall"), waitShort, isTrue)
 		for _, p := range phones {

@@ -257,7 +257,7 @@ func TestPeopleInRealBrowsers(t *testing.T) {
 	})
 
 	step("the town hall calls an anonymous speaker You on their phone and Someone elsewhere", func(t *testing.T) {
-		do(t, fac, chromedp.Click(chromedp.CSS("#btn-end")))
+		do(t, fac, chromedp.Click(chromedp.CSS("#btn-end")), chromedp.Click(chromedp.CSS("#btn-end-confirm")))
 		waitForPhase(t, srv.Store, cafeID, protocol.PhaseTownHall)
 		waitFor(t, anon.view, "the raise-hand button", visibleJS("#hand"), waitShort, isTrue)
 		waitFor(t, anon.view, "the phone live", visibleJS("#status"), waitShort, equals(false))
