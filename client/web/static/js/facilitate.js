@@ -55,6 +55,7 @@ if (!cafe || !token) {
     onReject: () => { $('#status').textContent = t('fac.rejected'); $('#status').hidden = false; },
   });
   wire(conn);
+  keepFocusInView();
   conn.start();
   // The countdown redraws four times a second from local time, and says
   // on the clock itself when the round is paused or over.
@@ -68,6 +69,15 @@ if (!cafe || !token) {
   // The join rate falls as the minute passes, with or without events.
   setInterval(() => { if (conn.state) renderJoinRate(conn); }, 2000);
   if (!publicBase) fetchWallLink(conn);
+}
+
+// keepFocusInView makes the page scroll what gets focus (or is scrolled
+// to) clear of the sticky header, so the header never covers it.
+function keepFocusInView() {
+  const bar = $('.fac-bar');
+  const fit = () => { document.documentElement.style.scrollPaddingTop = `${bar.offsetHeight + 8}px`; };
+  new ResizeObserver(fit).observe(bar);
+  fit();
 }
 
 // scheduleRender draws once at the next frame however many events come
