@@ -393,9 +393,14 @@ function renderButtons(conn) {
   // A button that turned off under the keyboard hands focus on instead of
   // dropping it to the page.
   if (focused && focused.disabled && focused.closest('.fac-bar')) {
+    const seen = new Set([focused.id]);
     let id = FOCUS_NEXT[focused.id];
-    while (id && $(`#${id}`).disabled) id = FOCUS_NEXT[id] === focused.id ? '' : FOCUS_NEXT[id];
-    const next = id ? $(`#${id}`) : [...document.querySelectorAll('.fac-bar .buttons button')].find((b) => !b.disabled && b.id !== 'btn-close');
+    while (id && !seen.has(id) && $(`#${id}`).disabled) {
+      seen.add(id);
+      id = FOCUS_NEXT[id];
+    }
+    const next = id && !$(`#${id}`).disabled ? $(`#${id}`)
+      : [...document.querySelectorAll('.fac-bar .buttons button')].find((b) => !b.disabled && b.id !== 'btn-close');
     next?.focus();
   }
 }
