@@ -216,7 +216,7 @@ func TestAccessibilityOfEveryViewWithAxe(t *testing.T) {
 
 	step("the town hall, the themes and the spotlight", func(t *testing.T) {
 		waitFor(t, fac, "the end button", enabledJS("#btn-end"), waitShort, isTrue)
-		do(t, fac, chromedp.Click(chromedp.CSS("#btn-end")))
+		do(t, fac, chromedp.Click(chromedp.CSS("#btn-end")), chromedp.Click(chromedp.CSS("#btn-end-confirm")))
 		waitForPhase(t, srv.Store, cafeID, protocol.PhaseTownHall)
 		waitFor(t, fac, "the town hall panel", visibleJS("#townhall"), waitShort, isTrue)
 		for _, p := range phones {
@@ -410,7 +410,7 @@ func TestScreenReadersHearWhatMatters(t *testing.T) {
 	waitFor(t, bo.view, "one minute left said", saidJS("1 minute left."), waitLong, func(n int) bool { return n >= 1 })
 
 	// The tablet hears the hands that go up in the town hall.
-	do(t, fac, chromedp.Click(chromedp.CSS("#btn-end")))
+	do(t, fac, chromedp.Click(chromedp.CSS("#btn-end")), chromedp.Click(chromedp.CSS("#btn-end-confirm")))
 	waitFor(t, ada.view, "the town hall said", saidJS("Town hall · next: round 2"), waitShort, equals(1))
 	waitFor(t, ada.view, "the raise-hand button", visibleJS("#hand"), waitShort, isTrue)
 	do(t, ada.view, chromedp.Click(chromedp.CSS("#hand")))
@@ -471,7 +471,7 @@ func TestTextFollowsTheFontSettingAndZoom(t *testing.T) {
 		t.Errorf("round screen at 320 px: %s", got)
 	}
 
-	do(t, fac, chromedp.Click(chromedp.CSS("#btn-end")))
+	do(t, fac, chromedp.Click(chromedp.CSS("#btn-end")), chromedp.Click(chromedp.CSS("#btn-end-confirm")))
 	waitFor(t, fac, "the town hall panel", visibleJS("#townhall"), waitShort, isTrue)
 	do(t, fac,
 		chromedp.SetValue(chromedp.CSS("#vote-scope"), "notes:0"),
