@@ -168,6 +168,17 @@ func (m *Main) Run(ctx context.Context) error {
 			return err
 		}
 	}
+	if m.ln, err = net.Listen("tcp", m.Addr); err != nil {
+		m.store.Close()
+		return fmt.Errorf("listening on %s: %w", m.Addr, err)
+	}
+	// Links people follow (join address, QR, wall) always name the public
+	// URL, never the address of whoever asked: a tablet that opened
+	// localhost must not send the room to localhost.
+	if m.PublicURL == "" {
+		_, port, _ := net.SplitHostPort(m.ln.Addr().String())
+		m.PublicURL = "http://" + net.JoinHostPort(lanAddress(), port)
+	}
 	m.srv, err = server.New(server.Config{
 		Store: m.store, Logger: log, PublicURL: m.PublicURL, AllowedOrigins: m.AllowedOrigins,
 		AdminToken:  m.AdminToken,
@@ -179,16 +190,14 @@ func (m *Main) Run(ctx context.Context) error {
 		Node: m.Node, LeaseTTL: m.Lease,
 	})
 	if err != nil {
+		m.ln.Close()
 		m.store.Close()
 		return err
 	}
 	if err := m.srv.Start(ctx); err != nil {
+		m.ln.Close()
 		m.store.Close()
 		return err
-	}
-	if m.ln, err = net.Listen("tcp", m.Addr); err != nil {
-		m.store.Close()
-		return fmt.Errorf("listening on %s: %w", m.Addr, err)
 	}
 	m.httpSrv = m.srv.HTTPServer()
 	m.served = make(chan error, 1)
@@ -230,12 +239,7 @@ func pprofMux() *http.ServeMux {
 }
 
 func (m *Main) printWhereToGo() {
-	base := m.PublicURL
-	if base == "" {
-		_, port, _ := net.SplitHostPort(m.ln.Addr().String())
-		base = "http://" + net.JoinHostPort(lanAddress(), port)
-	}
-	base = strings.TrimRight(base, "/")
+	base := strings.TrimRight(m.PublicURL, "/")
 	fmt.Fprintf(m.Stdout, `worldcafe is running.
   Facilitator (create and run a café): %s/
   Attendees (join with the code shown): %s/join

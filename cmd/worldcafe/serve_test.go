@@ -3,11 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/worldcafe/worldcafe/protocol"
 )
 
 // serveOnce starts worldcafe serve on a free port and returns what it
@@ -48,5 +53,41 @@ func TestServeKeepsItsAdminKeyAndPrintsTheCreateLink(t *testing.T) {
 	}
 	if given := serveOnce(t, "-data", dir, "-admin-token", "chosen-by-the-operator"); !strings.Contains(given, "/#key=chosen-by-the-operator") {
 		t.Fatalf("-admin-token was not used:\n%s", given)
+	}
+}
+
+func TestLinksNameTheLANAddressEvenWhenTheTabletOpenedLocalhost(t *testing.T) {
+	var out bytes.Buffer
+	m := &Main{Stdout: &out, Stderr: io.Discard}
+	if err := m.ParseFlags([]string{"-addr", "127.0.0.1:0", "-data", t.TempDir()}); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	_, port, _ := net.SplitHostPort(m.ln.Addr().String())
+	want := "http://" + net.JoinHostPort(lanAddress(), port) + "/join/"
+	// The facilitator's tablet is this machine, opened as localhost.
+	req, err := http.NewRequest("POST", "http://"+m.ln.Addr().String()+"/api/cafes", strings.NewReader(`{"title":"Here"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Host = "localhost:" + port
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var created protocol.Created
+	if err := json.NewDecoder(resp.Body).Decode(&created); err != nil || resp.StatusCode != http.StatusCreated {
+		t.Fatalf("create: %d %v", resp.StatusCode, err)
+	}
+	if !strings.HasPrefix(created.JoinURL, want) {
+		t.Errorf("join link %s, want it under %s", created.JoinURL, want)
+	}
+	if !strings.Contains(out.String(), want[:len(want)-len("/join/")]) {
+		t.Errorf("the printed links do not name %s:\n%s", want, out.String())
 	}
 }
