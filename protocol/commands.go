@@ -33,19 +33,6 @@ const (
 	CmdTimeUp     = "round.timeup"
 )
 
-// ClientCommands is the set of command names a WebSocket client may send.
-var ClientCommands = map[string]bool{
-	CmdNotePost: true, CmdNoteEdit: true, CmdNoteDelete: true,
-	CmdNoteHide: true, CmdNoteUnhide: true,
-	CmdRoundStart: true, CmdRoundPause: true, CmdRoundResume: true,
-	CmdRoundExtend: true, CmdRoundEnd: true,
-	CmdHarvestStart: true, CmdCafeClose: true, CmdBroadcast: true, CmdSeatAssign: true,
-	CmdThemeCreate: true, CmdThemeRename: true, CmdThemeMerge: true, CmdNoteTheme: true,
-	CmdSpotlight: true, CmdHandRaise: true, CmdHandLower: true, CmdSpeakerNext: true,
-	CmdVoteOpen: true, CmdVoteCast: true, CmdVoteUncast: true, CmdVoteReveal: true, CmdVoteClose: true,
-	CmdParticipantRole: true, CmdParticipantMute: true, CmdParticipantRemove: true,
-}
-
 // CreateCafe is the body of POST /api/cafes and the data of cafe.create.
 // Zero values take the defaults in limits.go.
 type CreateCafe struct {
