@@ -38,15 +38,16 @@ func (d *decider) occupancy() (people []int, hosts []int) {
 }
 
 // newcomerTable is where a traveller who joins now sits. In the lobby it is
-// the emptiest table, which keeps tables balanced as people arrive. During a
-// round (for that round) and in a town hall (for the coming round, in the
-// planned seating) it is SeatLate's choice among the emptiest tables: where
-// the newcomer has met nobody and their stakeholder group has the fewest
-// people. Tables have no capacity here (as in PlanRound): balance is the
-// rule. Deterministic: ties go to the lowest table number.
+// lobbyTable's choice, which seats people in conversations of two or more
+// as they arrive. During a round (for that round) and in a town hall (for
+// the coming round, in the planned seating) it is SeatLate's choice among
+// the emptiest tables: where the newcomer has met nobody and their
+// stakeholder group has the fewest people. Tables have no capacity here (as
+// in PlanRound): balance is the rule. Deterministic: ties go to the lowest
+// table number.
 func (d *decider) newcomerTable(id, group string) int {
 	if d.s.Phase != protocol.PhaseRound && d.s.Phase != protocol.PhaseTownHall {
-		return d.emptiestTable()
+		return d.lobbyTable()
 	}
 	// The rounds before the one being sat in: during a round, those before
 	// it; in a town hall, every round played.
@@ -70,20 +71,42 @@ func (d *decider) newcomerTable(id, group string) int {
 	if t := SeatLate(in, seats, PlanPerson{ID: id, Group: group, Present: true}); t >= 1 {
 		return t
 	}
-	return d.emptiestTable() // cannot happen: no table is ever full here
+	return d.lobbyTable() // cannot happen: no table is ever full here
 }
 
-// emptiestTable is where a newcomer sits in the lobby: the table with fewest
-// people, the lowest number on a tie.
-func (d *decider) emptiestTable() int {
+// lobbyTable is where a newcomer sits in the lobby. Nobody should wait
+// alone at a table because the café has more tables than people, so people
+// are seated as the rotation planner seats rounds 2 and later (package
+// rotation: only some tables are used when there are fewer people than two
+// a table): the emptiest occupied table while one has fewer than two
+// people, then the lowest-numbered empty table, and once every table is
+// occupied, the emptiest table. Ties go to the lowest table number.
+func (d *decider) lobbyTable() int {
 	people, _ := d.occupancy()
-	best := 1
-	for t := 2; t <= d.s.Tables; t++ {
-		if people[t] < people[best] {
-			best = t
+	return lobbySeat(people[1:]) + 1
+}
+
+// lobbySeat is lobbyTable's rule over the head counts of the tables (index 0
+// is table 1); it returns an index.
+func lobbySeat(people []int) int {
+	emptiestOccupied, firstEmpty := -1, -1
+	for t, n := range people {
+		switch {
+		case n == 0:
+			if firstEmpty < 0 {
+				firstEmpty = t
+			}
+		case emptiestOccupied < 0 || n < people[emptiestOccupied]:
+			emptiestOccupied = t
 		}
 	}
-	return best
+	switch {
+	case emptiestOccupied >= 0 && people[emptiestOccupied] < 2:
+		return emptiestOccupied
+	case firstEmpty >= 0:
+		return firstEmpty
+	}
+	return emptiestOccupied
 }
 
 // seatAssign is the facilitator's override of the rotation: p sits at a
