@@ -2,7 +2,11 @@ package cafe
 
 import "github.com/worldcafe/worldcafe/protocol"
 
-// The broadcast: one line from the facilitator on every device.
+// The broadcast: one line from the facilitator on every device. It lasts
+// until the facilitator clears it (an empty text) or the phase changes: a
+// line said for a round ("swap note-takers now") must not linger into the
+// town hall, the harvest or a closed café. Time up is no phase change: the
+// round goes on until the facilitator ends it, and so does its line.
 
 func (d *decider) broadcast(b protocol.Broadcast) error {
 	text, err := cleanText("broadcast", b.Text, protocol.MaxBroadcastRunes, false, true)
@@ -15,6 +19,15 @@ func (d *decider) broadcast(b protocol.Broadcast) error {
 	}
 	d.emit(protocol.EvBroadcastSet, protocol.BroadcastSet{Text: text})
 	return nil
+}
+
+// clearBroadcast ends the showing line when the phase changes, with the
+// broadcast.set every client already folds. Every command that changes the
+// phase calls it right after its phase event.
+func (d *decider) clearBroadcast() {
+	if d.s.Broadcast != "" {
+		d.emit(protocol.EvBroadcastSet, protocol.BroadcastSet{Text: ""})
+	}
 }
 
 // applyBroadcast folds the events of this file; ok is false for others.

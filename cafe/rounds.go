@@ -27,6 +27,7 @@ func (d *decider) roundStart() error {
 		Deadline:   d.now.Add(dur).UnixMilli(),
 		DurationMS: dur.Milliseconds(),
 	})
+	d.clearBroadcast()
 	return nil
 }
 
@@ -113,6 +114,7 @@ func (d *decider) roundEnd(early bool) error {
 // phones can show "move to table N" during the town hall.
 func (d *decider) endRound(early bool) {
 	d.emit(protocol.EvRoundEnded, protocol.RoundEnded{Round: d.s.Round, Early: early})
+	d.clearBroadcast()
 	if next := d.s.Round + 1; next <= d.s.Rounds() {
 		if seats := PlanRound(d.s, next); len(seats) > 0 {
 			d.emit(protocol.EvSeatingPlanned, protocol.SeatingPlanned{Round: next, Seats: seats})
@@ -125,6 +127,7 @@ func (d *decider) harvestStart() error {
 		return protocol.Errorf(protocol.CodeWrongPhase, "the harvest starts from a town hall; end the round first")
 	}
 	d.emit(protocol.EvHarvestStarted, protocol.HarvestStarted{})
+	d.clearBroadcast()
 	return nil
 }
 
@@ -205,5 +208,6 @@ func PhaseChange(ev protocol.Event) bool {
 
 func (d *decider) cafeClose() error {
 	d.emit(protocol.EvCafeClosed, protocol.CafeClosed{})
+	d.clearBroadcast()
 	return nil
 }
