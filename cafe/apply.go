@@ -42,7 +42,7 @@ func decodePrivate(ev protocol.Event) (private, error) {
 // ok = false for the others.
 var features = []func(*State, protocol.Event) (ok bool, err error){
 	applyCreate, applyRounds, applySeating, applyNotes, applyBroadcast,
-	applyParticipants, applyHarvest,
+	applyGroups, applyParticipants, applyHarvest,
 }
 
 func apply(s *State, ev protocol.Event) error {

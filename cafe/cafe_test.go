@@ -1360,6 +1360,8 @@ func commandFor(typ string, a cafe.Actor) cafe.Command {
 		return cafe.Command{Type: typ, Actor: a, Data: protocol.RoundExtend{Minutes: 5}}
 	case protocol.CmdBroadcast:
 		return cafe.Command{Type: typ, Actor: a, Data: protocol.Broadcast{Text: "Hello room"}}
+	case protocol.CmdGroupsSet:
+		return cafe.Command{Type: typ, Actor: a, Data: protocol.GroupsSet{Groups: []protocol.Group{{ID: "youth", Name: "Youth"}}}}
 	case protocol.CmdCafeCreate:
 		return cafe.Command{Type: typ, Actor: a, Data: cafe.Create{JoinCode: "ZZZZZZ"}}
 	case protocol.CmdJoin:
@@ -1423,6 +1425,7 @@ func TestRoles(t *testing.T) {
 		protocol.CmdVoteReveal:   {f},
 		protocol.CmdVoteClose:    {f},
 		protocol.CmdSeatAssign:   {f},
+		protocol.CmdGroupsSet:    {f},
 
 		protocol.CmdParticipantRole:   {f},
 		protocol.CmdParticipantMute:   {f},
@@ -1461,6 +1464,9 @@ func TestRoles(t *testing.T) {
 	rolesRoom := func(t *testing.T, typ string) *room {
 		r := newRoom(t, protocol.CreateCafe{})
 		r.seat(1, 1)
+		if typ == protocol.CmdGroupsSet {
+			return r // the groups change in the lobby only
+		}
 		r.do(control(protocol.CmdRoundStart))
 		r.do(postCmd(attendee("a1"), "note-a", "Attendee's"))
 		r.do(postCmd(host("h1"), "note-h", "Host's"))

@@ -89,6 +89,11 @@ var commands = map[string]command{
 		return d.seatAssign(a)
 	}),
 
+	// Stakeholder groups (groups.go).
+	protocol.CmdGroupsSet: with(fromFacilitator, func(d *decider, _ Actor, g protocol.GroupsSet) error {
+		return d.groupsSet(g)
+	}),
+
 	// People (participants.go).
 	protocol.CmdParticipantRole: with(fromFacilitator, func(d *decider, _ Actor, r protocol.ParticipantRole) error {
 		return d.setRole(r)

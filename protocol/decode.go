@@ -93,6 +93,7 @@ var commandData = map[string]func(*Envelope) (any, error){
 	CmdCafeClose:    noData,
 	CmdBroadcast:    decodeData[Broadcast],
 	CmdSeatAssign:   decodeData[SeatAssign],
+	CmdGroupsSet:    decodeData[GroupsSet],
 	CmdThemeCreate:  decodeData[ThemeCreate],
 	CmdThemeRename:  decodeData[ThemeRename],
 	CmdThemeMerge:   decodeData[ThemeMerge],
