@@ -237,24 +237,54 @@ func (r *room) duplicate(cmd cafe.Command) {
 // seat joins hosts h1…hN and attendees a1…aM.
 func (r *room) seat(hosts, attendees int) (hs, as []string) {
 	r.tb.Helper()
+	// The tests below were written for people seated round robin (host i
+	// at table i, then the attendees one a table in turn); the lobby seats
+	// people in twos (TestLobbySeating), so the facilitator moves each
+	// person whom it seats elsewhere.
+	next := 0
+	place := func(id string) {
+		r.tb.Helper()
+		table := next%r.s.Tables + 1
+		next++
+		if r.s.Participants[id].Table != table {
+			r.do(seatCmd(id, table))
+		}
+	}
 	for i := 1; i <= hosts; i++ {
 		id := fmt.Sprintf("h%d", i)
-		r.joinHost(id, protocol.Join{Name: "Host " + id})
+		r.do(joinCmd(id, protocol.Join{Name: "Host " + id}))
+		place(id)
+		r.do(roleCmd(id, protocol.RoleHost))
 		hs = append(hs, id)
 	}
 	for i := 1; i <= attendees; i++ {
 		id := fmt.Sprintf("a%d", i)
 		r.do(joinCmd(id, protocol.Join{Name: "Attendee " + id, Group: protocol.Groups[i%len(protocol.Groups)]}))
+		place(id)
 		as = append(as, id)
 	}
 	return hs, as
 }
 
 // joinHost joins id and makes them the host of the table they sit at, as a
-// facilitator does with a tap.
+// facilitator does with a tap; when that table has a host already, the
+// facilitator first moves them to the lowest-numbered table without one.
 func (r *room) joinHost(id string, req protocol.Join) {
 	r.tb.Helper()
 	r.do(joinCmd(id, req))
+	hosted := map[int]bool{}
+	for _, p := range r.s.Participants {
+		if p.Role == protocol.RoleHost {
+			hosted[p.Table] = true
+		}
+	}
+	if hosted[r.s.Participants[id].Table] {
+		t := 1
+		for hosted[t] {
+			t++
+		}
+		r.do(seatCmd(id, t))
+	}
 	r.do(roleCmd(id, protocol.RoleHost))
 }
 
@@ -435,7 +465,7 @@ func TestJoining(t *testing.T) {
 		}
 	})
 
-	t.Run("newcomers fill the emptiest table, the lowest number first", func(t *testing.T) {
+	t.Run("newcomers sit in twos at the lowest tables, then fill the emptiest table", func(t *testing.T) {
 		r := newRoom(t, protocol.CreateCafe{Tables: 4})
 		var got []int
 		for i := range 10 {
@@ -443,7 +473,7 @@ func TestJoining(t *testing.T) {
 			r.do(joinCmd(id, protocol.Join{}))
 			got = append(got, r.s.Participants[id].Table)
 		}
-		if want := []int{1, 2, 3, 4, 1, 2, 3, 4, 1, 2}; !slices.Equal(got, want) {
+		if want := []int{1, 1, 2, 2, 3, 3, 4, 4, 1, 2}; !slices.Equal(got, want) {
 			t.Errorf("tables %v, want %v", got, want)
 		}
 	})
@@ -1330,6 +1360,8 @@ func commandFor(typ string, a cafe.Actor) cafe.Command {
 		return cafe.Command{Type: typ, Actor: a, Data: protocol.RoundExtend{Minutes: 5}}
 	case protocol.CmdBroadcast:
 		return cafe.Command{Type: typ, Actor: a, Data: protocol.Broadcast{Text: "Hello room"}}
+	case protocol.CmdGroupsSet:
+		return cafe.Command{Type: typ, Actor: a, Data: protocol.GroupsSet{Groups: []protocol.Group{{ID: "youth", Name: "Youth"}}}}
 	case protocol.CmdCafeCreate:
 		return cafe.Command{Type: typ, Actor: a, Data: cafe.Create{JoinCode: "ZZZZZZ"}}
 	case protocol.CmdJoin:
@@ -1393,6 +1425,7 @@ func TestRoles(t *testing.T) {
 		protocol.CmdVoteReveal:   {f},
 		protocol.CmdVoteClose:    {f},
 		protocol.CmdSeatAssign:   {f},
+		protocol.CmdGroupsSet:    {f},
 
 		protocol.CmdParticipantRole:   {f},
 		protocol.CmdParticipantMute:   {f},
@@ -1431,6 +1464,9 @@ func TestRoles(t *testing.T) {
 	rolesRoom := func(t *testing.T, typ string) *room {
 		r := newRoom(t, protocol.CreateCafe{})
 		r.seat(1, 1)
+		if typ == protocol.CmdGroupsSet {
+			return r // the groups change in the lobby only
+		}
 		r.do(control(protocol.CmdRoundStart))
 		r.do(postCmd(attendee("a1"), "note-a", "Attendee's"))
 		r.do(postCmd(host("h1"), "note-h", "Host's"))
@@ -2119,4 +2155,9 @@ func theme(id string, question int) cafe.Command {
 
 func openVote(id string, live bool) cafe.Command {
 	return cafe.Command{Type: protocol.CmdVoteOpen, Actor: facilitator, Data: protocol.VoteOpen{VoteID: id, On: protocol.VoteOnNotes, Dots: 3, Live: live}}
+}
+
+// seatCmd is the facilitator's seat.assign.
+func seatCmd(id string, table int) cafe.Command {
+	return cafe.Command{Type: protocol.CmdSeatAssign, Actor: facilitator, Data: protocol.SeatAssign{ParticipantID: id, Table: table}}
 }

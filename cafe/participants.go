@@ -42,7 +42,7 @@ func (d *decider) join(j Join) error {
 		return protocol.Errorf(protocol.CodeWrongPhase, "the conversations are over; this café is harvesting")
 	}
 	r := j.Request
-	if !protocol.ValidGroup(r.Group) {
+	if !d.s.validGroup(r.Group) {
 		return protocol.Errorf(protocol.CodeInvalid, "unknown stakeholder group %q", r.Group)
 	}
 	name := ""

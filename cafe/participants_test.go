@@ -42,6 +42,7 @@ func TestHostsAreTheFacilitatorsChoice(t *testing.T) {
 	t.Run("the facilitator makes someone the host of the table they sit at", func(t *testing.T) {
 		r := newRoom(t, protocol.CreateCafe{Tables: 3})
 		r.do(joinCmd("a1", protocol.Join{})) // table 1
+		r.do(joinCmd("a3", protocol.Join{})) // table 1
 		r.do(joinCmd("a2", protocol.Join{})) // table 2
 		d := r.do(roleCmd("a2", protocol.RoleHost))
 		wantEvents(t, d, protocol.EvParticipantRoleSet)
@@ -58,8 +59,8 @@ func TestHostsAreTheFacilitatorsChoice(t *testing.T) {
 	t.Run("a table has one host", func(t *testing.T) {
 		r := newRoom(t, protocol.CreateCafe{Tables: 2})
 		r.do(joinCmd("a1", protocol.Join{})) // table 1
-		r.do(joinCmd("a2", protocol.Join{})) // table 2
 		r.do(joinCmd("a3", protocol.Join{})) // table 1
+		r.do(joinCmd("a2", protocol.Join{})) // table 2
 		r.do(roleCmd("a1", protocol.RoleHost))
 		err := r.reject(roleCmd("a3", protocol.RoleHost), protocol.CodeConflict)
 		if err.Message != "table 1 already has a host" {

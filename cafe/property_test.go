@@ -120,7 +120,7 @@ var commandTypes = func() []string {
 	for range 4 {
 		out = append(out, protocol.CmdJoin, protocol.CmdNotePost, protocol.CmdNoteEdit, protocol.CmdVoteCast)
 	}
-	return append(out, protocol.CmdNoteDelete, protocol.CmdNoteTheme, protocol.CmdVoteUncast, protocol.CmdVoteUncast,
+	return append(out, protocol.CmdNoteDelete, protocol.CmdNoteTheme, protocol.CmdVoteUncast, protocol.CmdVoteUncast, protocol.CmdVoteUncast, protocol.CmdVoteUncast,
 		protocol.CmdTimeUp, protocol.CmdCafeCreate)
 }()
 
@@ -161,7 +161,7 @@ func (g anyone) command(s *cafe.State) cafe.Command {
 		cmd.Data = cafe.Create{JoinCode: "ZZZZZZ"}
 	case protocol.CmdJoin:
 		j := cafe.Join{
-			Request:       protocol.Join{Name: g.pick("Ada", "", "Bo\u2028b", "\xff"), Group: g.pick("", "academia", "government", "bogus"), Anonymous: g.c.intn(3) == 0},
+			Request:       protocol.Join{Name: g.pick("Ada", "", "Bo\u2028b", "\xff"), Group: g.pick("", "academia", "government", "youth", "bogus"), Anonymous: g.c.intn(3) == 0},
 			ParticipantID: person, Secret: g.pick("", "key-"+person),
 		}
 		switch g.c.intn(4) {
@@ -212,6 +212,15 @@ func (g anyone) command(s *cafe.State) cafe.Command {
 		cmd.Data = protocol.VoteRef{VoteID: vote}
 	case protocol.CmdParticipantRole:
 		cmd.Data = protocol.ParticipantRole{ParticipantID: person, Role: protocol.Role(g.pick("host", "host", "attendee", "wall"))}
+	case protocol.CmdGroupsSet:
+		switch g.c.intn(4) {
+		case 0:
+			cmd.Data = protocol.GroupsSet{}
+		case 1:
+			cmd.Data = protocol.GroupsSet{Groups: []protocol.Group{{ID: "bad id", Name: "Bad"}}}
+		default:
+			cmd.Data = protocol.GroupsSet{Groups: []protocol.Group{{ID: "academia", Name: "Academia"}, {ID: "youth", Name: g.pick("Youth", "Young people")}}}
+		}
 	case protocol.CmdParticipantMute:
 		cmd.Data = protocol.ParticipantMute{ParticipantID: person, Muted: g.c.intn(2) == 0}
 	case protocol.CmdParticipantRemove:
@@ -313,7 +322,7 @@ func TestRandomCommandSequences(t *testing.T) {
 		protocol.EvRoundStarted, protocol.EvRoundPaused, protocol.EvRoundResumed, protocol.EvRoundExtended,
 		protocol.EvRoundTimeUp, protocol.EvRoundEnded, protocol.EvSeatingPlanned, protocol.EvSeatAssigned,
 		protocol.EvNotePosted, protocol.EvNoteEdited, protocol.EvNoteDeleted, protocol.EvNoteHidden, protocol.EvNoteUnhidden,
-		protocol.EvBroadcastSet, protocol.EvHarvestStarted, protocol.EvCafeClosed,
+		protocol.EvBroadcastSet, protocol.EvHarvestStarted, protocol.EvCafeClosed, protocol.EvGroupsSet,
 		protocol.EvThemeCreated, protocol.EvThemeRenamed, protocol.EvThemeMerged, protocol.EvNoteThemed, protocol.EvSpotlightSet,
 		protocol.EvHandRaised, protocol.EvHandLowered, protocol.EvSpeakerCalled,
 		protocol.EvVoteOpened, protocol.EvVoteCast, protocol.EvVoteUncast, protocol.EvVoteRevealed, protocol.EvVoteClosed,

@@ -16,9 +16,11 @@ func TestPlanRoundUsesTheSeatingsPlayed(t *testing.T) {
 	r := newRoom(t, protocol.CreateCafe{Tables: 10, Questions: []string{"One?", "Two?", "Three?"}})
 	for i := range 50 {
 		id := fmt.Sprintf("p%d", i)
-		r.do(joinCmd(id, protocol.Join{Name: "P " + id, Group: protocol.Groups[i%len(protocol.Groups)]}))
+		req := protocol.Join{Name: "P " + id, Group: protocol.Groups[i%len(protocol.Groups)]}
 		if i < 10 {
-			r.do(roleCmd(id, protocol.RoleHost))
+			r.joinHost(id, req)
+		} else {
+			r.do(joinCmd(id, req))
 		}
 	}
 	var rounds []map[string]int

@@ -32,13 +32,14 @@ func (r *room) joinAs(id, group string) cafe.Decision {
 	return r.do(joinCmd(id, protocol.Join{Name: "Person " + id, Group: group}))
 }
 
-// grouped is a café of 3 tables whose six attendees sit, after the lobby's
-// round-robin, as table 1 {gov, civil}, table 2 {gov, gov}, table 3
-// {academia, civil}.
+// grouped is a café of 3 tables whose six attendees sit, as the lobby
+// seats them in twos in the order they join, as table 1 {p1 gov, p4 civil},
+// table 2 {p2 gov, p5 gov}, table 3 {p3 academia, p6 civil}.
 func grouped(t *testing.T) *room {
 	r := newRoom(t, protocol.CreateCafe{Tables: 3})
-	for i, g := range []string{gov, gov, academia, civil, gov, civil} {
-		r.joinAs(fmt.Sprintf("p%d", i+1), g)
+	groups := []string{gov, gov, academia, civil, gov, civil}
+	for _, i := range []int{1, 4, 2, 5, 3, 6} {
+		r.joinAs(fmt.Sprintf("p%d", i), groups[i-1])
 	}
 	return r
 }
@@ -103,7 +104,7 @@ func repeatPairs(rounds ...map[string]int) (pairs []string) {
 }
 
 func TestLateArrivals(t *testing.T) {
-	t.Run("in the lobby newcomers fill the emptiest table whatever their group", func(t *testing.T) {
+	t.Run("in the lobby newcomers sit in twos whatever their group", func(t *testing.T) {
 		r := grouped(t)
 		for i, want := range []int{1, 2, 3, 1, 2, 3} {
 			if got := r.s.Participants[fmt.Sprintf("p%d", i+1)].Table; got != want {
@@ -507,6 +508,7 @@ func TestSeatingsOfPlayedRoundsNeverChange(t *testing.T) {
 func TestOverridesRebuildFromTheLog(t *testing.T) {
 	r := newRoom(t, protocol.CreateCafe{Tables: 6, Questions: []string{"One?", "Two?", "Three?"}})
 	r.seat(6, 20)
+	lobby := maps.Clone(r.s.Overrides[1]) // the moves seat made
 	r.do(assignCmd("a3", 5))
 	r.do(control(protocol.CmdRoundStart))
 	r.joinAs("mid", civil)
@@ -537,7 +539,8 @@ func TestOverridesRebuildFromTheLog(t *testing.T) {
 	r.do(next)
 	r.joinAs("hall", gov)
 
-	if want := map[int]map[string]int{1: {"a3": 5}, 2: {"a1": 4, "mid": 2, "a2": 6}}; !reflect.DeepEqual(r.s.Overrides, want) {
+	lobby["a3"] = 5
+	if want := map[int]map[string]int{1: lobby, 2: {"a1": 4, "mid": 2, "a2": 6}}; !reflect.DeepEqual(r.s.Overrides, want) {
 		t.Errorf("overrides %v, want %v", r.s.Overrides, want)
 	}
 	wantRebuilds(t, r.log, r.s)
@@ -598,4 +601,60 @@ func TestAWholeCafeOfFiftyMeetsNobodyTwice(t *testing.T) {
 		t.Errorf("%d pairs met twice: %v", len(pairs), pairs)
 	}
 	wantRebuilds(t, r.log, r.s)
+}
+
+func TestLobbySeating(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		tables int
+		joins  int
+		want   []int // each joiner's table, in joining order
+	}{
+		{"10 people in a 20-table café sit in twos at tables 1 to 5", 20, 10, []int{1, 1, 2, 2, 3, 3, 4, 4, 5, 5}},
+		{"the third person opens table 2, where the fourth will join them", 20, 4, []int{1, 1, 2, 2}},
+		{"once every table has two, the emptiest table takes the next", 3, 9, []int{1, 1, 2, 2, 3, 3, 1, 2, 3}},
+		{"a one-table café seats everyone at it", 1, 4, []int{1, 1, 1, 1}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := newRoom(t, protocol.CreateCafe{Tables: c.tables})
+			var got []int
+			for i := range c.joins {
+				id := fmt.Sprintf("p%d", i)
+				d := r.do(joinCmd(id, protocol.Join{}))
+				if ev := eventData[protocol.ParticipantJoined](t, d.Events[0]); ev.Table != r.s.Participants[id].Table {
+					t.Fatalf("participant.joined says table %d, the state %d", ev.Table, r.s.Participants[id].Table)
+				}
+				got = append(got, r.s.Participants[id].Table)
+			}
+			if !slices.Equal(got, c.want) {
+				t.Errorf("tables %v, want %v", got, c.want)
+			}
+		})
+	}
+
+	t.Run("a host alone at their table gets company before a new table opens", func(t *testing.T) {
+		r := newRoom(t, protocol.CreateCafe{Tables: 5})
+		r.do(joinCmd("p1", protocol.Join{}))
+		r.do(joinCmd("p2", protocol.Join{}))
+		r.joinHost("h1", protocol.Join{}) // joins table 2, the facilitator makes them its host
+		if got := r.s.Participants["h1"].Table; got != 2 {
+			t.Fatalf("h1 hosts table %d, want 2", got)
+		}
+		r.do(joinCmd("p3", protocol.Join{}))
+		if got := r.s.Participants["p3"].Table; got != 2 {
+			t.Errorf("p3 sits at %d, want 2 beside its lone host", got)
+		}
+	})
+
+	t.Run("someone left alone by a removal gets the next newcomer", func(t *testing.T) {
+		r := newRoom(t, protocol.CreateCafe{Tables: 5})
+		for i := range 4 {
+			r.do(joinCmd(fmt.Sprintf("p%d", i), protocol.Join{})) // tables 1 1 2 2
+		}
+		r.do(removeCmd("p0"))
+		r.do(joinCmd("p4", protocol.Join{}))
+		if got := r.s.Participants["p4"].Table; got != 1 {
+			t.Errorf("p4 sits at %d, want 1 beside p1, who was left alone", got)
+		}
+	})
 }

@@ -29,6 +29,9 @@ type State struct {
 	RoundSeconds int      `json:"round_seconds"`
 	AutoAdvance  bool     `json:"auto_advance"`
 	JoinCode     string   `json:"join_code"`
+	// Groups are the café's stakeholder groups; nil in cafés made before
+	// groups were per café, which have the defaults (GroupList).
+	Groups []protocol.Group `json:"groups,omitempty"`
 
 	Phase string `json:"phase"`
 	Round int    `json:"round"` // current round, or the last one played; 0 in the lobby
@@ -165,7 +168,7 @@ func (s *State) View(role protocol.Role) protocol.Snapshot {
 	v := protocol.Snapshot{
 		Cafe: s.ID, Title: s.Title, Questions: slices.Clone(s.Questions),
 		Tables: s.Tables, Seats: s.Seats, RoundSeconds: s.RoundSeconds,
-		AutoAdvance: s.AutoAdvance, JoinCode: s.JoinCode,
+		AutoAdvance: s.AutoAdvance, JoinCode: s.JoinCode, Groups: s.GroupList(),
 		Phase: s.Phase, Round: s.Round, Question: s.question(),
 		Timer:     protocol.Timer(s.Timer),
 		Broadcast: s.Broadcast,

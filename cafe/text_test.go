@@ -26,8 +26,8 @@ func TestOneLineFieldsStayOneLine(t *testing.T) {
 			text := "Open" + br + "data"
 			r := newRoom(t, protocol.CreateCafe{Title: text, Questions: []string{text + "?"}})
 			r.do(joinCmd("p1", protocol.Join{Name: text}))
-			r.do(broadcastCmd(text))
 			r.do(control(protocol.CmdRoundStart))
+			r.do(broadcastCmd(text)) // after the start, which clears a broadcast
 			r.do(theme("t1", 0))
 			r.do(cafe.Command{Type: protocol.CmdThemeCreate, Actor: facilitator, Data: protocol.ThemeCreate{ThemeID: "t2", Name: text, Question: 0}})
 			for field, got := range map[string]string{

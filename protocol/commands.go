@@ -1,5 +1,10 @@
 package protocol
 
+import (
+	"encoding/json"
+	"strings"
+)
+
 // Command names (client → server). Each is sent as an Envelope with a
 // client-made ID; the server answers with an ack or an error carrying the same
 // ID. The table in README.md says which roles may send each one.
@@ -33,28 +38,53 @@ const (
 	CmdTimeUp     = "round.timeup"
 )
 
-// ClientCommands is the set of command names a WebSocket client may send.
-var ClientCommands = map[string]bool{
-	CmdNotePost: true, CmdNoteEdit: true, CmdNoteDelete: true,
-	CmdNoteHide: true, CmdNoteUnhide: true,
-	CmdRoundStart: true, CmdRoundPause: true, CmdRoundResume: true,
-	CmdRoundExtend: true, CmdRoundEnd: true,
-	CmdHarvestStart: true, CmdCafeClose: true, CmdBroadcast: true, CmdSeatAssign: true,
-	CmdThemeCreate: true, CmdThemeRename: true, CmdThemeMerge: true, CmdNoteTheme: true,
-	CmdSpotlight: true, CmdHandRaise: true, CmdHandLower: true, CmdSpeakerNext: true,
-	CmdVoteOpen: true, CmdVoteCast: true, CmdVoteUncast: true, CmdVoteReveal: true, CmdVoteClose: true,
-	CmdParticipantRole: true, CmdParticipantMute: true, CmdParticipantRemove: true,
+// CreateCafe is the body of POST /api/cafes and the data of cafe.create.
+//
+// A field the request leaves out takes its default (limits.go, groups.go);
+// a field it names with a blank or zero value ("title": "", "tables": 0,
+// "questions": []) is refused, naming the field: a form that sent it
+// meant something else than the default. In Go, a zero field counts as
+// left out (it is not encoded), so CreateCafe{Title: "Big"} is a café with
+// the defaults and that title.
+type CreateCafe struct {
+	Title        string   `json:"title,omitempty"`
+	Questions    []string `json:"questions,omitempty"`
+	Tables       int      `json:"tables,omitempty"`
+	Seats        int      `json:"seats,omitempty"`
+	RoundSeconds int      `json:"round_seconds,omitempty"`
+	AutoAdvance  bool     `json:"auto_advance,omitempty"`
+	// Groups are the café's stakeholder groups; DefaultGroups when left
+	// out.
+	Groups []Group `json:"groups,omitempty"`
+
+	// given holds the JSON names of the fields the decoded request named.
+	given map[string]bool
 }
 
-// CreateCafe is the body of POST /api/cafes and the data of cafe.create.
-// Zero values take the defaults in limits.go.
-type CreateCafe struct {
-	Title        string   `json:"title"`
-	Questions    []string `json:"questions"`
-	Tables       int      `json:"tables"`
-	Seats        int      `json:"seats"`
-	RoundSeconds int      `json:"round_seconds"`
-	AutoAdvance  bool     `json:"auto_advance"`
+// Given reports whether the decoded JSON request named field (its JSON
+// name, e.g. "round_seconds"), even with a blank value. It is false for
+// every field of a CreateCafe made in Go.
+func (c CreateCafe) Given(field string) bool { return c.given[field] }
+
+// UnmarshalJSON decodes the request strictly (unknown fields and trailing
+// data are errors) and records which fields it named.
+func (c *CreateCafe) UnmarshalJSON(b []byte) error {
+	type plain CreateCafe // without this method
+	var p plain
+	if err := strictUnmarshal(b, &p); err != nil {
+		return err
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(b, &fields); err != nil {
+		return err
+	}
+	*c = CreateCafe(p)
+	c.given = make(map[string]bool, len(fields))
+	for name := range fields {
+		// encoding/json matches names regardless of case; so does this.
+		c.given[strings.ToLower(name)] = true
+	}
+	return nil
 }
 
 // Join is the body of POST /api/join (with Code) and the data of

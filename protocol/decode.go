@@ -63,51 +63,69 @@ func DecodeHello(env *Envelope) (Hello, error) {
 	return h, nil
 }
 
-// DecodeCommand returns the typed data of a client command: one of NotePost,
-// NoteEdit, NoteRef, RoundExtend, Broadcast, SeatAssign, the harvest's data
-// types (harvest.go), or nil for commands without data.
-// Unknown fields are rejected so that typos fail loudly.
+// DecodeCommand returns the typed data of a client command: the type its
+// entry in commandData names, or nil for commands without data. Unknown
+// fields are rejected so that typos fail loudly.
 func DecodeCommand(env *Envelope) (any, error) {
-	if !ClientCommands[env.Type] {
+	decode, ok := commandData[env.Type]
+	if !ok {
 		return nil, Errorf(CodeUnknownType, "unknown command %q", env.Type)
 	}
-	switch env.Type {
-	case CmdNotePost:
-		return decodeData[NotePost](env)
-	case CmdNoteEdit:
-		return decodeData[NoteEdit](env)
-	case CmdNoteDelete, CmdNoteHide, CmdNoteUnhide:
-		return decodeData[NoteRef](env)
-	case CmdRoundExtend:
-		return decodeData[RoundExtend](env)
-	case CmdBroadcast:
-		return decodeData[Broadcast](env)
-	case CmdSeatAssign:
-		return decodeData[SeatAssign](env)
-	case CmdThemeCreate:
-		return decodeData[ThemeCreate](env)
-	case CmdThemeRename:
-		return decodeData[ThemeRename](env)
-	case CmdThemeMerge:
-		return decodeData[ThemeMerge](env)
-	case CmdNoteTheme:
-		return decodeData[NoteTheme](env)
-	case CmdSpotlight:
-		return decodeData[Spotlight](env)
-	case CmdVoteOpen:
-		return decodeData[VoteOpen](env)
-	case CmdVoteCast, CmdVoteUncast:
-		return decodeData[VoteDot](env)
-	case CmdVoteReveal, CmdVoteClose:
-		return decodeData[VoteRef](env)
-	case CmdParticipantRole:
-		return decodeData[ParticipantRole](env)
-	case CmdParticipantMute:
-		return decodeData[ParticipantMute](env)
-	case CmdParticipantRemove:
-		return decodeData[ParticipantRef](env)
+	return decode(env)
+}
+
+// commandData is the one list of the commands a WebSocket client may send,
+// each with the decoder of its data. The café's own table (package cafe)
+// says who may send each and what it does; a test there holds the two to
+// the same names and data types.
+var commandData = map[string]func(*Envelope) (any, error){
+	CmdNotePost:     decodeData[NotePost],
+	CmdNoteEdit:     decodeData[NoteEdit],
+	CmdNoteDelete:   decodeData[NoteRef],
+	CmdNoteHide:     decodeData[NoteRef],
+	CmdNoteUnhide:   decodeData[NoteRef],
+	CmdRoundStart:   noData,
+	CmdRoundPause:   noData,
+	CmdRoundResume:  noData,
+	CmdRoundExtend:  decodeData[RoundExtend],
+	CmdRoundEnd:     noData,
+	CmdHarvestStart: noData,
+	CmdCafeClose:    noData,
+	CmdBroadcast:    decodeData[Broadcast],
+	CmdSeatAssign:   decodeData[SeatAssign],
+	CmdGroupsSet:    decodeData[GroupsSet],
+	CmdThemeCreate:  decodeData[ThemeCreate],
+	CmdThemeRename:  decodeData[ThemeRename],
+	CmdThemeMerge:   decodeData[ThemeMerge],
+	CmdNoteTheme:    decodeData[NoteTheme],
+	CmdSpotlight:    decodeData[Spotlight],
+	CmdHandRaise:    noData,
+	CmdHandLower:    noData,
+	CmdSpeakerNext:  noData,
+	CmdVoteOpen:     decodeData[VoteOpen],
+	CmdVoteCast:     decodeData[VoteDot],
+	CmdVoteUncast:   decodeData[VoteDot],
+	CmdVoteReveal:   decodeData[VoteRef],
+	CmdVoteClose:    decodeData[VoteRef],
+
+	CmdParticipantRole:   decodeData[ParticipantRole],
+	CmdParticipantMute:   decodeData[ParticipantMute],
+	CmdParticipantRemove: decodeData[ParticipantRef],
+}
+
+// ClientCommands is the set of command names a WebSocket client may send,
+// read from commandData (it is a view of that table, not a second list).
+var ClientCommands = func() map[string]bool {
+	m := make(map[string]bool, len(commandData))
+	for name := range commandData {
+		m[name] = true
 	}
-	// The rest take no data; tolerate an empty object and null.
+	return m
+}()
+
+// noData decodes the data of a command that takes none: an empty object
+// and null are tolerated.
+func noData(env *Envelope) (any, error) {
 	if d := bytes.TrimSpace(env.Data); len(d) > 0 && !bytes.Equal(d, []byte("null")) {
 		var empty struct{}
 		if strictUnmarshal(d, &empty) != nil {

@@ -264,8 +264,8 @@ func TestDecodeCommand(t *testing.T) {
 			}
 			decoded[typ] = true
 		}
-		if len(decoded) != 30 {
-			t.Errorf("%d client commands, want the 17 of commands.go and the 13 of harvest.go", len(decoded))
+		if len(decoded) != 31 {
+			t.Errorf("%d client commands, want the 17 of commands.go, the 13 of harvest.go and the 1 of groups.go", len(decoded))
 		}
 	})
 }

@@ -31,6 +31,10 @@ const (
 type Error struct {
 	Code    Code   `json:"code"`
 	Message string `json:"message"`
+	// Field names the request field the message is about ("title",
+	// "questions.1", "tables", "seats", "round_seconds", "groups.0"), so
+	// a form can show it beside that field; empty for the rest.
+	Field string `json:"field,omitempty"`
 }
 
 func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
@@ -52,6 +56,15 @@ func ErrorCode(err error) Code {
 		return e.Code
 	}
 	return CodeInternal
+}
+
+// ErrorField returns the Field of the first *Error in err's chain.
+func ErrorField(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Field
+	}
+	return ""
 }
 
 // ErrorMessage returns the user-facing message of err. Internal errors get a

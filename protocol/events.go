@@ -53,6 +53,9 @@ type CafeCreated struct {
 	RoundSeconds int      `json:"round_seconds"`
 	AutoAdvance  bool     `json:"auto_advance"`
 	JoinCode     string   `json:"join_code"`
+	// Groups are the café's stakeholder groups. Cafés created before
+	// groups were per café have none here and use DefaultGroups.
+	Groups []Group `json:"groups,omitempty"`
 }
 
 // ParticipantJoined tells that a person joined. Anonymous participants have

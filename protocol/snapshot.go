@@ -30,6 +30,7 @@ type Snapshot struct {
 	RoundSeconds int            `json:"round_seconds"`
 	AutoAdvance  bool           `json:"auto_advance"`
 	JoinCode     string         `json:"join_code"`
+	Groups       []Group        `json:"groups"` // the groups a participant may join with
 	Phase        string         `json:"phase"`
 	Round        int            `json:"round"`    // current round, or the last one played
 	Question     int            `json:"question"` // 0-based index of the current round's question

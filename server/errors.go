@@ -39,6 +39,6 @@ func (s *Server) writeErrorStatus(w http.ResponseWriter, status int, err error) 
 		status = protocol.HTTPStatus(code)
 	}
 	writeJSON(w, status, protocol.ErrorBody{
-		Error: &protocol.Error{Code: code, Message: protocol.ErrorMessage(err)},
+		Error: &protocol.Error{Code: code, Message: protocol.ErrorMessage(err), Field: protocol.ErrorField(err)},
 	})
 }

@@ -92,7 +92,7 @@ func (s *session) sendError(id string, err error) {
 	}
 	s.send(protocol.Marshal(protocol.Envelope{
 		Type: protocol.TypeError, ID: id,
-		Error: &protocol.Error{Code: code, Message: protocol.ErrorMessage(err)},
+		Error: &protocol.Error{Code: code, Message: protocol.ErrorMessage(err), Field: protocol.ErrorField(err)},
 	}))
 }
 

@@ -313,7 +313,11 @@ func (b *demoBuilder) arrive() error {
 			return err
 		}
 		if p.Host {
-			// The facilitator makes the hosts, each at the table they took.
+			// The facilitator gives each host a table of their own (the
+			// lobby seats arrivals in twos), then makes them its host.
+			if err := b.do(protocol.CmdSeatAssign, demoFacilitator, protocol.SeatAssign{ParticipantID: id, Table: i + 1}); err != nil {
+				return err
+			}
 			if err := b.do(protocol.CmdParticipantRole, demoFacilitator, protocol.ParticipantRole{ParticipantID: id, Role: protocol.RoleHost}); err != nil {
 				return err
 			}
