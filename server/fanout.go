@@ -71,26 +71,56 @@ func (r *runner) fillRing(ctx context.Context) error {
 	return nil
 }
 
-// publish encodes each event once and queues the bytes for every
-// subscriber. A subscriber whose queue is full is dropped, never waited for.
+// publish encodes each event once, keeps it in the resume window and
+// queues the bytes for every subscriber.
 func (r *runner) publish(events []protocol.Event) {
 	for _, ev := range events {
 		fs := r.encode(ev)
 		r.ring.push(ev.Seq, fs)
-		if ev.Type == protocol.EvParticipantRemoved {
-			r.dropRemoved(ev)
-		}
-		for s := range r.subs {
-			switch s.deliver(fs.forRole(s.actor().Role), false) {
-			case pushFull:
-				delete(r.subs, s)
-				r.srv.metrics.SlowConsumers.Add(1)
-				s.kill(protocol.CloseSlowConsumer, "too slow: reconnect to resume", false)
-			case pushClosed:
-				delete(r.subs, s)
-			}
+		r.fanOut(ev, fs)
+	}
+}
+
+// fanOut queues one event's frames for every subscriber. A subscriber whose
+// queue is full is dropped, never waited for.
+func (r *runner) fanOut(ev protocol.Event, fs frames) {
+	if ev.Type == protocol.EvParticipantRemoved {
+		r.dropRemoved(ev)
+	}
+	for s := range r.subs {
+		switch s.deliver(fs.forRole(s.actor().Role), false) {
+		case pushFull:
+			delete(r.subs, s)
+			r.srv.metrics.SlowConsumers.Add(1)
+			s.kill(protocol.CloseSlowConsumer, "too slow: reconnect to resume", false)
+		case pushClosed:
+			delete(r.subs, s)
 		}
 	}
+	r.sent = ev.Seq
+}
+
+// sendSince fans out the log's events after seq up to the state's: what the
+// subscribers have not had when the state was reloaded past them (a node
+// that stepped down finds the new owner's events in the log).
+func (r *runner) sendSince(ctx context.Context, seq uint64) error {
+	for seq < r.state.Seq {
+		evs, err := r.srv.store.Events(ctx, r.id, seq, int(min(r.state.Seq-seq, 1000)))
+		if err != nil {
+			return err
+		}
+		if len(evs) == 0 {
+			return nil
+		}
+		for _, ev := range evs {
+			if ev.Seq > r.state.Seq {
+				return nil
+			}
+			r.fanOut(ev, r.encode(ev))
+			seq = ev.Seq
+		}
+	}
+	return nil
 }
 
 // dropRemoved closes the connections of the participant ev removes, once

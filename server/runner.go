@@ -44,6 +44,7 @@ type runner struct {
 	snapSeq   uint64
 	snapBusy  atomic.Bool
 	snapCache [2]cachedSnapshot // [0] everyone, [1] facilitator
+	sent      uint64            // seq of the last event fanned out to subscribers
 
 	// Cluster mode only (cluster.go).
 	ownership
@@ -121,6 +122,15 @@ func (r *runner) load(ctx context.Context) error {
 	if err := r.fillRing(ctx); err != nil {
 		return err
 	}
+	// Subscribers attached before a reload have what was sent; the log
+	// may have moved past it (another node appended), and they get the
+	// rest in order.
+	if sent := r.sent; sent != 0 && sent < r.state.Seq {
+		if err := r.sendSince(ctx, sent); err != nil {
+			return err
+		}
+	}
+	r.sent = r.state.Seq
 	if first {
 		r.tryOwn(ctx)
 	}
