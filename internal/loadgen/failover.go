@@ -98,7 +98,6 @@ func failover(ctx context.Context, cfg Config, src *sources, target string) (*Re
 	}
 	time.Sleep(time.Second) // posting at full rate when the owner dies
 
-	res.startProc(cfg.pids(target))
 	killedAt := time.Now()
 	for _, d := range devs {
 		d.killedAt.Store(killedAt.UnixNano())
@@ -108,6 +107,7 @@ func failover(ctx context.Context, cfg Config, src *sources, target string) (*Re
 	}
 	dead.Store(0)
 	close(killed)
+	res.startProc(slices.DeleteFunc(cfg.pids(target), func(p int) bool { return p == cfg.NodePIDs[0] })) // the living nodes
 	allBack := waitUntil(ctx, 60*time.Second, func() bool {
 		for _, d := range devs {
 			if d.resumedAt.Load() == 0 {

@@ -115,7 +115,7 @@ type Result struct {
 	// CrossNode is the delivery to devices on another node than the one the
 	// note was posted through (cluster only).
 	CrossNode Percentiles `json:"cross_node_delivery_ms,omitzero"`
-	Ack      Percentiles `json:"ack_ms"`
+	Ack       Percentiles `json:"ack_ms"`
 
 	// Lost counts acknowledged notes missing from the log, Duplicated
 	// those in it more than once, Resumed the time from a node's kill until
