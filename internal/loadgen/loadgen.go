@@ -277,7 +277,7 @@ type sources struct{ clients []*http.Client }
 func newSources(n int) *sources {
 	s := &sources{}
 	for i := range n {
-		d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, byte(1+i%250))}, Timeout: 10 * time.Second}
+		d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, byte(1+i%250))}, Timeout: 30 * time.Second} // a busy machine accepts slowly
 		s.clients = append(s.clients, &http.Client{Transport: &http.Transport{
 			DialContext:         d.DialContext,
 			MaxIdleConnsPerHost: 64,

@@ -35,6 +35,7 @@ func Run(ctx context.Context, cfg Config, names []string) ([]Result, error) {
 	cfg.setDefaults()
 	src := newSources(cfg.Sources)
 	var out []Result
+	var errs []error
 	for _, name := range names {
 		type fn func(context.Context, Config, *sources, string) (*Result, error)
 		var f fn
@@ -85,7 +86,15 @@ func Run(ctx context.Context, cfg Config, names []string) ([]Result, error) {
 			res, err := f(sctx, scfg, src, target)
 			cancel()
 			if err != nil {
-				return out, fmt.Errorf("%s against %s: %w", name, target, err)
+				// One scenario that could not run (a dial that timed out on
+				// a busy machine) leaves the others' numbers standing.
+				err = fmt.Errorf("%s against %s: %w", name, target, err)
+				cfg.Progress("%v", err)
+				errs = append(errs, err)
+				if res == nil {
+					res = newResult(name, target)
+				}
+				res.fail(err)
 			}
 			res.Scenario = name
 			res.finish()
@@ -94,7 +103,7 @@ func Run(ctx context.Context, cfg Config, names []string) ([]Result, error) {
 			time.Sleep(time.Second)
 		}
 	}
-	return out, nil
+	return out, errors.Join(errs...)
 }
 
 func newResult(scenario, target string) *Result {
