@@ -200,9 +200,16 @@ func worldcafeRoom(ctx context.Context, urls []string, src *sources, attendees, 
 		r.close()
 		return nil, fmt.Errorf("only %d of %d devices connected (%s)", len(r.peers), len(tokens), res.FirstError)
 	}
-	if r.fac, err = client.Dial(ctx, wsOf(urls[0]), created.Cafe, created.FacilitatorToken, client.Options{HTTP: src.client(0)}); err != nil {
-		r.close()
-		return nil, err
+	// The facilitator connects after thousands of devices did: on a busy
+	// machine its dial can time out behind them, and it is not measured.
+	for try := 1; ; try++ {
+		if r.fac, err = client.Dial(ctx, wsOf(urls[0]), created.Cafe, created.FacilitatorToken, client.Options{HTTP: src.client(0)}); err == nil {
+			break
+		}
+		if try == 3 || ctx.Err() != nil {
+			r.close()
+			return nil, fmt.Errorf("facilitator: %w", err)
+		}
 	}
 	go func() {
 		for range r.fac.Events() { // the facilitator only sends
