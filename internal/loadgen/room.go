@@ -138,7 +138,10 @@ func (r *room) settle(res *Result, acked int64, start time.Time, timeout time.Du
 	res.endProc()
 	res.Notes = int(acked)
 	res.Delivered = int(r.tr.delivered.Load())
-	res.Missing = int(want) - res.Delivered
+	// A note whose ack was lost with its connection may still have been
+	// written and delivered: it counts as delivered but not as wanted, so
+	// more deliveries than wanted is no note missing.
+	res.Missing = max(0, int(want)-res.Delivered)
 	res.FramesPerS = float64(res.Delivered) / res.Elapsed.Seconds()
 }
 
