@@ -30,6 +30,25 @@ type Config struct {
 	// ServerPID and BaselinePID, when set, are sampled for CPU and RSS.
 	ServerPID, BaselinePID int
 
+	// Nodes are the http:// URLs of a cluster's nodes (the "cluster"
+	// target); empty skips it. The first node creates the cafés the
+	// scenarios measure, and so owns them. NodePIDs are sampled (summed) for
+	// CPU and RSS; RedisURL is read to check that no acknowledged note was
+	// lost.
+	Nodes    []string
+	NodePIDs []int
+	RedisURL string
+	// KillNode kills node i with SIGKILL (failover); RestartNode, when set,
+	// brings it back afterwards so later scenarios have three nodes again.
+	KillNode, RestartNode func(i int) error
+	// Hold opens idle connections in a process of its own (idle), since
+	// one process may not hold more files than its limit; nil holds them in
+	// this process.
+	Hold HoldFunc
+
+	IdleConns       int // connections over the cluster's nodes in idle (45,000)
+	FailoverDevices int // phones posting through the nodes in failover (300)
+
 	Attendees int           // people in the room scenarios (2,000)
 	Tables    int           // tables (400)
 	Walls     int           // projector walls (2)
@@ -66,6 +85,8 @@ func (c *Config) setDefaults() {
 	def(&c.LatencyCafes, 10)
 	def(&c.LatencyPosters, 2)
 	def(&c.LatencyInFlight, 2)
+	def(&c.IdleConns, 45_000)
+	def(&c.FailoverDevices, 300)
 	if c.Rate <= 0 {
 		c.Rate = 20
 	}
@@ -91,7 +112,18 @@ type Result struct {
 	FramesPerS  float64 `json:"frames_per_sec,omitempty"`
 
 	Delivery Percentiles `json:"delivery_ms"`
-	Ack      Percentiles `json:"ack_ms"`
+	// CrossNode is the delivery to devices on another node than the one the
+	// note was posted through (cluster only).
+	CrossNode Percentiles `json:"cross_node_delivery_ms,omitzero"`
+	Ack       Percentiles `json:"ack_ms"`
+
+	// Lost counts acknowledged notes missing from the log, Duplicated
+	// those in it more than once, Resumed the time from a node's kill until
+	// every device had a note acknowledged again (failover only).
+	Lost       int           `json:"lost,omitempty"`
+	Duplicated int           `json:"duplicated,omitempty"`
+	Resumed    time.Duration `json:"resumed_ns,omitempty"`
+	TakeOver   time.Duration `json:"takeover_ns,omitempty"`
 
 	Elapsed    time.Duration `json:"elapsed_ns"`
 	ServerCPU  float64       `json:"server_cpu_percent,omitempty"` // of one core
@@ -107,9 +139,10 @@ type Result struct {
 type samples struct {
 	mu        sync.Mutex
 	delivery  []float64
+	cross     []float64
 	ack       []float64
-	procPID   int
-	procStart procStat
+	procPIDs  []int
+	procStart []procStat
 }
 
 // Percentiles of a latency distribution, in milliseconds.
@@ -144,9 +177,10 @@ func (r *Result) fail(err error) {
 	}
 }
 
-func (r *Result) addDeliveries(xs []float64) {
+func (r *Result) addDeliveries(xs, cross []float64) {
 	r.acc.mu.Lock()
 	r.acc.delivery = append(r.acc.delivery, xs...)
+	r.acc.cross = append(r.acc.cross, cross...)
 	r.acc.mu.Unlock()
 }
 
@@ -158,29 +192,40 @@ func (r *Result) addAck(d time.Duration) {
 
 func (r *Result) finish() {
 	r.Delivery = percentiles(r.acc.delivery)
+	r.CrossNode = percentiles(r.acc.cross)
 	r.Ack = percentiles(r.acc.ack)
 	r.acc = nil
 }
 
-// startProc begins CPU sampling of pid.
-func (r *Result) startProc(pid int) {
-	if pid == 0 {
-		return
+// startProc begins CPU sampling of pids (the nodes of a cluster are
+// summed).
+func (r *Result) startProc(pids []int) {
+	r.acc.procPIDs = pids
+	r.acc.procStart = nil
+	for _, pid := range pids {
+		r.acc.procStart = append(r.acc.procStart, readProcStat(pid))
 	}
-	r.acc.procPID = pid
-	r.acc.procStart = readProcStat(pid)
 }
 
 // endProc records CPU use since startProc and the RSS now.
 func (r *Result) endProc() {
-	if r.acc.procPID == 0 {
-		return
+	r.ServerCPU, r.ServerRSS = 0, 0
+	for i, pid := range r.acc.procPIDs {
+		start, end := r.acc.procStart[i], readProcStat(pid)
+		if wall := end.at.Sub(start.at).Seconds(); wall > 0 {
+			r.ServerCPU += 100 * (end.cpu - start.cpu) / wall
+		}
+		r.ServerRSS += readRSS(pid)
 	}
-	end := readProcStat(r.acc.procPID)
-	if wall := end.at.Sub(r.acc.procStart.at).Seconds(); wall > 0 {
-		r.ServerCPU = 100 * (end.cpu - r.acc.procStart.cpu) / wall
+}
+
+// rssOf sums the resident sets of pids.
+func rssOf(pids []int) int64 {
+	var n int64
+	for _, pid := range pids {
+		n += readRSS(pid)
 	}
-	r.ServerRSS = readRSS(r.acc.procPID)
+	return n
 }
 
 type procStat struct {
@@ -232,7 +277,7 @@ type sources struct{ clients []*http.Client }
 func newSources(n int) *sources {
 	s := &sources{}
 	for i := range n {
-		d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, byte(1+i%250))}, Timeout: 10 * time.Second}
+		d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, byte(1+i%250))}, Timeout: 30 * time.Second} // a busy machine accepts slowly
 		s.clients = append(s.clients, &http.Client{Transport: &http.Transport{
 			DialContext:         d.DialContext,
 			MaxIdleConnsPerHost: 64,

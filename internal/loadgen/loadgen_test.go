@@ -112,12 +112,12 @@ func TestTheLeanReaderFindsWhatTheServerWrites(t *testing.T) {
 	}
 
 	tr := newTracker("room-x-")
-	tr.markSent(17)
-	if l := tr.received([]byte("room-x-17")); l < 0 {
-		t.Error("a sent note was not recognised")
+	tr.markSent(17, 2)
+	if l, from := tr.received([]byte("room-x-17")); l < 0 || from != 2 {
+		t.Errorf("a sent note was not recognised as from node 2: %v, %d", l, from)
 	}
 	for _, id := range []string{"room-x-16", "room-x-999999", "room-y-17", "room-x-", "room-x--1", "other"} {
-		if l := tr.received([]byte(id)); l >= 0 {
+		if l, _ := tr.received([]byte(id)); l >= 0 {
 			t.Errorf("%q was taken for a note this run sent", id)
 		}
 	}

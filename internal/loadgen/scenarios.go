@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,72 +20,125 @@ import (
 
 // Scenarios lists what Run can do, in the order "all" runs them. big comes
 // first: its memory per connection is the growth of a fresh server's
-// resident set, which memory freed by earlier scenarios would hide.
+// resident set, which memory freed by earlier scenarios would hide. room
+// takes a size: "room@5000" is room with 5,000 attendees. idle and failover
+// are the cluster's only; failover kills a node, so it runs last.
 var Scenarios = []string{"big", "room", "burst", "storm", "durable", "durable-latency"}
 
-// Run runs the named scenarios against the worldcafe server and, where it
-// makes sense, the baseline. Each scenario is bounded in time.
+// ClusterScenarios is what "all" runs when there is a cluster.
+var ClusterScenarios = []string{"idle", "room@2000", "room@5000", "durable", "durable-latency", "failover"}
+
+// Run runs the named scenarios against each target there is: the worldcafe
+// server (cfg.URL), the cluster (cfg.Nodes) and, where it makes sense, the
+// baseline. Each scenario is bounded in time.
 func Run(ctx context.Context, cfg Config, names []string) ([]Result, error) {
 	cfg.setDefaults()
 	src := newSources(cfg.Sources)
 	var out []Result
+	var errs []error
 	for _, name := range names {
 		type fn func(context.Context, Config, *sources, string) (*Result, error)
 		var f fn
-		baseline := cfg.BaselineURL != ""
-		switch name {
+		scfg := cfg
+		single, cluster, baseline := cfg.URL != "", len(cfg.Nodes) > 0, cfg.BaselineURL != ""
+		base, size, sized := strings.Cut(name, "@")
+		if sized {
+			n, err := strconv.Atoi(size)
+			if err != nil || n <= 0 || base != "room" {
+				return out, fmt.Errorf("unknown scenario %q (a size goes with room: room@5000)", name)
+			}
+			scfg.Attendees = n
+		}
+		switch base {
 		case "room":
 			f = room20
 		case "burst":
 			f = burst
 		case "storm":
-			f, baseline = storm, false // the baseline has no resume to measure
+			f, baseline, cluster = storm, false, false // the baseline has no resume to measure
 		case "durable":
 			f, baseline = durable, false // nor durability
 		case "durable-latency":
 			f, baseline = durableLatency, false
 		case "big":
-			f = big
+			f, cluster = big, false // the cluster's is idle
+		case "idle":
+			f, single, baseline = idle, false, false
+		case "failover":
+			f, single, baseline = failover, false, false
 		default:
-			return out, fmt.Errorf("unknown scenario %q (have %s)", name, strings.Join(Scenarios, ", "))
+			return out, fmt.Errorf("unknown scenario %q (have %s, and for a cluster %s)", name,
+				strings.Join(Scenarios, ", "), strings.Join(ClusterScenarios, ", "))
 		}
-		targets := []string{"worldcafe"}
+		var targets []string
+		if single {
+			targets = append(targets, "worldcafe")
+		}
+		if cluster {
+			targets = append(targets, "cluster")
+		}
 		if baseline {
 			targets = append(targets, "baseline")
 		}
 		for _, target := range targets {
 			cfg.Progress("%s against %s…", name, target)
 			sctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
-			res, err := f(sctx, cfg, src, target)
+			res, err := f(sctx, scfg, src, target)
 			cancel()
 			if err != nil {
-				return out, fmt.Errorf("%s against %s: %w", name, target, err)
+				// One scenario that could not run (a dial that timed out on
+				// a busy machine) leaves the others' numbers standing.
+				err = fmt.Errorf("%s against %s: %w", name, target, err)
+				cfg.Progress("%v", err)
+				errs = append(errs, err)
+				if res == nil {
+					res = newResult(name, target)
+				}
+				res.fail(err)
 			}
+			res.Scenario = name
 			res.finish()
 			out = append(out, *res)
 			// Let the servers settle (closed sockets, GC) between scenarios.
 			time.Sleep(time.Second)
 		}
 	}
-	return out, nil
+	return out, errors.Join(errs...)
 }
 
 func newResult(scenario, target string) *Result {
 	return &Result{Scenario: scenario, Target: target, acc: &samples{}}
 }
 
-func (cfg Config) pid(target string) int {
-	if target == "baseline" {
-		return cfg.BaselinePID
+// pids are the processes that serve target, for CPU and RSS.
+func (cfg Config) pids(target string) []int {
+	var pids []int
+	switch target {
+	case "baseline":
+		pids = []int{cfg.BaselinePID}
+	case "cluster":
+		pids = cfg.NodePIDs
+	default:
+		pids = []int{cfg.ServerPID}
 	}
-	return cfg.ServerPID
+	return slices.DeleteFunc(slices.Clone(pids), func(p int) bool { return p == 0 })
 }
+
+// urls are the http:// URLs that serve target: the first creates cafés.
+func (cfg Config) urls(target string) []string {
+	if target == "cluster" {
+		return cfg.Nodes
+	}
+	return []string{cfg.URL}
+}
+
+func wsOf(url string) string { return "ws" + strings.TrimPrefix(url, "http") + "/ws" }
 
 func buildRoom(ctx context.Context, cfg Config, src *sources, target string, res *Result, tr *tracker) (*room, error) {
 	if target == "baseline" {
 		return baselineRoom(ctx, cfg, src, cfg.Attendees+cfg.Walls, res, tr)
 	}
-	return worldcafeRoom(ctx, cfg, src, cfg.Attendees, cfg.Walls, cfg.Tables, res, tr)
+	return worldcafeRoom(ctx, cfg.urls(target), src, cfg.Attendees, cfg.Walls, cfg.Tables, res, tr)
 }
 
 // room20: attendees and walls connected, a round running, notes posted at
@@ -98,18 +153,18 @@ func room20(ctx context.Context, cfg Config, src *sources, target string) (*Resu
 	defer r.close()
 	res.Conns = len(r.peers)
 	cfg.Progress("room: %d devices connected; posting %.0f notes/s for %s", len(r.peers), cfg.Rate, cfg.Duration)
-	res.startProc(cfg.pid(target))
+	res.startProc(cfg.pids(target))
 	start := time.Now()
 	tick := time.NewTicker(time.Duration(float64(time.Second) / cfg.Rate))
 	var posts sync.WaitGroup
 	var acked atomic.Int64
 	for n := 0; time.Since(start) < cfg.Duration && ctx.Err() == nil; n++ {
 		<-tick.C
-		p := r.peers[rand.IntN(cfg.Attendees)]
+		i := rand.IntN(cfg.Attendees)
 		posts.Add(1)
 		go func() {
 			defer posts.Done()
-			r.postOne(ctx, p, n, target, res, &acked)
+			r.postOne(ctx, i, n, target, res, &acked)
 		}()
 	}
 	tick.Stop()
@@ -131,7 +186,7 @@ func burst(ctx context.Context, cfg Config, src *sources, target string) (*Resul
 	defer r.close()
 	res.Conns = len(r.peers)
 	cfg.Progress("burst: %d devices connected; %d notes at once", len(r.peers), cfg.Attendees)
-	res.startProc(cfg.pid(target))
+	res.startProc(cfg.pids(target))
 	start := time.Now()
 	var posts sync.WaitGroup
 	var acked atomic.Int64
@@ -139,7 +194,7 @@ func burst(ctx context.Context, cfg Config, src *sources, target string) (*Resul
 		posts.Add(1)
 		go func() {
 			defer posts.Done()
-			r.postOne(ctx, r.peers[i], i, target, res, &acked)
+			r.postOne(ctx, i, i, target, res, &acked)
 		}()
 	}
 	posts.Wait()
@@ -166,15 +221,20 @@ func durableLatency(ctx context.Context, cfg Config, src *sources, target string
 
 func postDurably(ctx context.Context, cfg Config, src *sources, res *Result, cafes, postersPerCafe, inFlight int) (*Result, error) {
 	target := res.Target
-	wsURL := "ws" + strings.TrimPrefix(cfg.URL, "http") + "/ws"
+	urls := cfg.urls(target)
 	type poster struct {
 		c    *client.Conn
 		cafe string
 	}
 	var posters []poster
 	var mu sync.Mutex
+	// In a cluster the cafés are created round-robin over the nodes (so
+	// each node owns some) and each poster connects to the next node after
+	// the owner: every note is forwarded between nodes.
 	parallel(ctx, cafes, 8, func(i int) {
-		api := client.API{BaseURL: cfg.URL, HTTP: src.client(i)}
+		owner := i % len(urls)
+		api := client.API{BaseURL: urls[owner], HTTP: src.client(i)}
+		wsURL := wsOf(urls[owner])
 		created, err := api.CreateCafe(ctx, protocol.CreateCafe{Title: "Durable", Tables: 2, RoundSeconds: protocol.MaxRoundSeconds})
 		if err != nil {
 			res.fail(err)
@@ -200,7 +260,7 @@ func postDurably(ctx context.Context, cfg Config, src *sources, res *Result, caf
 				res.fail(err)
 				return
 			}
-			c, err := client.Dial(ctx, wsURL, created.Cafe, j.Token, client.Options{HTTP: src.client(i*postersPerCafe + k)})
+			c, err := client.Dial(ctx, wsOf(urls[(owner+1+k)%len(urls)]), created.Cafe, j.Token, client.Options{HTTP: src.client(i*postersPerCafe + k)})
 			if err != nil {
 				res.fail(err)
 				return
@@ -223,7 +283,7 @@ func postDurably(ctx context.Context, cfg Config, src *sources, res *Result, caf
 		}
 	}()
 	res.Conns = len(posters)
-	res.startProc(cfg.pid(target))
+	res.startProc(cfg.pids(target))
 	start := time.Now()
 	stop := start.Add(cfg.Duration)
 	var acked atomic.Int64
@@ -258,6 +318,9 @@ func postDurably(ctx context.Context, cfg Config, src *sources, res *Result, caf
 	res.Notes = int(acked.Load())
 	res.NotesPerSec = float64(res.Notes) / res.Elapsed.Seconds()
 	res.Note = fmt.Sprintf("%d cafés × %d posters × %d in flight; every ack is after fsync", cafes, postersPerCafe, inFlight)
+	if len(urls) > 1 {
+		res.Note += fmt.Sprintf(", each through another node than the café's owner (%d nodes)", len(urls))
+	}
 	return res, nil
 }
 
@@ -265,7 +328,7 @@ func postDurably(ctx context.Context, cfg Config, src *sources, res *Result, caf
 // clients), opened as fast as the server takes them; RSS per connection.
 func big(ctx context.Context, cfg Config, src *sources, target string) (*Result, error) {
 	res := newResult("big", target)
-	pid := cfg.pid(target)
+	pids := cfg.pids(target)
 	var open func(i int) (func(), error)
 	if target == "baseline" {
 		open = func(i int) (func(), error) {
@@ -281,7 +344,7 @@ func big(ctx context.Context, cfg Config, src *sources, target string) (*Result,
 		if err != nil {
 			return nil, err
 		}
-		wsURL := "ws" + strings.TrimPrefix(cfg.URL, "http") + "/ws"
+		wsURL := wsOf(cfg.URL)
 		open = func(i int) (func(), error) {
 			c, err := client.Dial(ctx, wsURL, created.Cafe, created.WallToken, client.Options{HTTP: src.client(i), Buffer: 16})
 			if err != nil {
@@ -292,11 +355,8 @@ func big(ctx context.Context, cfg Config, src *sources, target string) (*Result,
 	}
 	// Settle first so the baseline RSS is the idle server's.
 	time.Sleep(500 * time.Millisecond)
-	rss0 := int64(0)
-	if pid != 0 {
-		rss0 = readRSS(pid)
-	}
-	res.startProc(pid)
+	rss0 := rssOf(pids)
+	res.startProc(pids)
 	closers := make([]func(), cfg.Conns)
 	start := time.Now()
 	parallel(ctx, cfg.Conns, 128, func(i int) {
@@ -316,7 +376,7 @@ func big(ctx context.Context, cfg Config, src *sources, target string) (*Result,
 	res.ConnsPerSec = float64(res.Conns) / res.Elapsed.Seconds()
 	time.Sleep(2 * time.Second) // idle: let the runtime settle
 	res.endProc()
-	if res.Conns > 0 && pid != 0 {
+	if res.Conns > 0 && len(pids) > 0 {
 		res.RSSPerConn = (res.ServerRSS - rss0) / int64(res.Conns)
 	}
 	var wg sync.WaitGroup

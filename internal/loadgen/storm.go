@@ -95,7 +95,7 @@ func storm(ctx context.Context, cfg Config, src *sources, target string) (*Resul
 	}
 	readers.Wait()
 	res.Conns = len(devs)
-	res.startProc(cfg.pid(target))
+	res.startProc(cfg.pids(target))
 	start := time.Now()
 
 	// The café goes on during the storm.
