@@ -34,6 +34,7 @@
 //	P lease:<café>   hash with a TTL: node, token of the node that runs the café
 //	P fence:<café>   string: the café's fencing counter (INCR), never expires
 //	P events:<café>  Pub/Sub channel: a JSON array of the events of each append
+//	P mail:<node>    list: messages for a node (commands forwarded to a café's owner, their results); expires a minute after the last
 //
 // Every kind has its own word after the prefix, so no café id, code or hash
 // can make two kinds of key meet. Stream ids 0-1, 0-2, … make the stream's
