@@ -25,6 +25,7 @@ Usage:
   worldcafe demo   [flags]   create a finished demo café (the consultation it is modelled on) in the data directory
   worldcafe bench  [flags]   load generator: measure a server against a minimal broadcast baseline
   worldcafe baseline [flags] the minimal broadcast server that bench compares with
+  worldcafe health [flags]   ask a running server whether it is alive: exit 0 if so (for container health checks)
 
 Run 'worldcafe <command> -h' for the flags of a command.
 `
@@ -58,6 +59,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runBench(ctx, args[1:], stdout, stderr)
 	case "baseline":
 		err = runBaseline(ctx, args[1:], stdout, stderr)
+	case "health":
+		err = runHealth(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
