@@ -12,6 +12,7 @@
 #   CLUSTER_NODE_PORTS  the three nodes (default "8081 8082 8083")
 #   CLUSTER_REDIS_PORT  redis-server (default 6390)
 #   CLUSTER_LEASE       how long a node holds a café without renewing (default 3s)
+#   CLUSTER_NGINX       the nginx binary (default: nginx on PATH, or /usr/sbin/nginx)
 # Everything (the append-only file, logs, the rendered nginx.conf) lives in
 # a temporary directory that is removed on exit.
 set -euo pipefail
@@ -26,15 +27,16 @@ if [ "${#node_ports[@]}" -ne 3 ]; then
   echo "cluster: CLUSTER_NODE_PORTS must name three ports, got: ${node_ports[*]}" >&2
   exit 2
 fi
+# Debian puts nginx in /usr/sbin, which is not on every user's PATH.
+nginx_bin="${CLUSTER_NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}"
 missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)
-command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+[ -x "$nginx_bin" ] || missing+=(nginx)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "cluster: ${missing[*]} not found. On Debian or Ubuntu install it with:" >&2
   echo "  sudo apt-get install ${missing[*]}" >&2
   exit 1
 fi
-nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
 
 dir="$(mktemp -d -t worldcafe-cluster.XXXXXX)"
 # nginx's workers may run as another user when this runs as root: they
