@@ -56,6 +56,7 @@ func (s *Server) routes() {
 	post("/api/cafes/{cafe}/report", formBody, s.handleReport)
 	post("/api/cafes/{cafe}/wall", noBody, s.handleWallLink)
 	handle(http.MethodGet, "/api/qr/{code}", s.limited(s.handleQR))
+	handle(http.MethodGet, "/api/join/{code}", s.limited(s.handleJoinInfo))
 	handle(http.MethodGet, "/ws", s.handleWS)
 	handle(http.MethodGet, "/healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

@@ -136,3 +136,46 @@ func (s *Server) join(ctx context.Context, req protocol.Join, deviceHash string)
 	}
 	return j, nil
 }
+
+// joinInfo is what the join form shows before a person joins: the café's
+// title and its own stakeholder groups.
+type joinInfo struct {
+	Title  string           `json:"title"`
+	Groups []protocol.Group `json:"groups"`
+}
+
+// handleJoinInfo answers GET /api/join/{code}: the café a code opens, for
+// the join form. Anyone who knows the code may join, so this tells them
+// nothing more.
+func (s *Server) handleJoinInfo(w http.ResponseWriter, r *http.Request) {
+	code := NormalizeJoinCode(r.PathValue("code"))
+	id, err := s.store.CafeByCode(r.Context(), code)
+	if errors.Is(err, store.ErrNotFound) {
+		s.writeError(w, protocol.Errorf(protocol.CodeNotFound, "no café has the code %s; check the code shown in the room", code))
+		return
+	}
+	if err != nil {
+		s.writeError(w, fmt.Errorf("looking up join code: %w", err))
+		return
+	}
+	var info joinInfo
+	for {
+		rn, err := s.runner(r.Context(), id)
+		if err != nil {
+			s.writeError(w, err)
+			return
+		}
+		err = rn.peek(r.Context(), func(st *cafe.State) {
+			info = joinInfo{Title: st.Title, Groups: st.GroupList()}
+		})
+		if errors.Is(err, errUnloaded) {
+			continue
+		}
+		if err != nil {
+			s.writeError(w, err)
+			return
+		}
+		break
+	}
+	writeJSON(w, http.StatusOK, info)
+}

@@ -27,6 +27,7 @@ type runner struct {
 	attachC chan *attachReq
 	detachC chan subscriber
 	reportC chan chan report.Report
+	peekC   chan func(*cafe.State)
 	done    chan struct{}   // closed when run returns
 	ctx     context.Context // the runner's lifetime; cancel ends it
 	cancel  context.CancelFunc
@@ -92,6 +93,7 @@ func newRunner(srv *Server, id string) *runner {
 		attachC: make(chan *attachReq),
 		detachC: make(chan subscriber, 64),
 		reportC: make(chan chan report.Report),
+		peekC:   make(chan func(*cafe.State)),
 		done:    make(chan struct{}),
 		state:   cafe.New(id),
 		ring:    newRing(srv.cfg.ResumeWindow),
@@ -251,6 +253,22 @@ func (r *runner) askReport(ctx context.Context) (report.Report, error) {
 	}
 }
 
+// peek runs f on the runner's goroutine, where the state may be read; f
+// must only read, and quickly.
+func (r *runner) peek(ctx context.Context, f func(*cafe.State)) error {
+	done := make(chan struct{})
+	wrapped := func(st *cafe.State) { f(st); close(done) }
+	select {
+	case r.peekC <- wrapped:
+	case <-r.done:
+		return r.stoppedErr()
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	<-done
+	return nil
+}
+
 // detach unsubscribes s; it never blocks for long (the channel is buffered
 // and the runner drains it between batches).
 func (r *runner) detach(s subscriber) {
@@ -289,6 +307,8 @@ func (r *runner) run(ctx context.Context) {
 			a.reply <- r.doAttach(a)
 		case s := <-r.detachC:
 			delete(r.subs, s)
+		case f := <-r.peekC:
+			f(r.state)
 		case ch := <-r.reportC:
 			ch <- report.Build(r.state)
 		case <-r.timerC:
