@@ -261,7 +261,7 @@ func TestTheWallReadsFromTheBackOfTheRoom(t *testing.T) {
 			}
 			t.Logf("%s: 60 notes over %d pages at %.1f px", w.name, first.Pages, first.MinSize)
 			do(t, w.view, chromedp.KeyEvent(kb.ArrowRight))
-			waitFor(t, w.view, "the first page again", wallNotesJS, waitShort, func(x wallNotes) bool { return x.Page == 1 })
+			waitFor(t, w.view, "the first page again", wallNotesJS, waitShort, func(x wallNotes) bool { return x.Page == first.Page })
 		}
 	})
 

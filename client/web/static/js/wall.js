@@ -49,11 +49,11 @@ if (!cafe || !token) {
 } else {
   const conn = new CafeConnection({
     cafe, token,
-    onChange: () => render(conn),
+    onChange: () => schedule(conn),
     onStatus: (s) => renderStatus($('#status'), s),
   });
   conn.start();
-  redraw = () => { if (conn.state) render(conn); };
+  redraw = () => schedule(conn);
   startClock(conn, (ms) => renderClock(conn.state, ms));
   setInterval(() => turnPage(1), cycleMs);
   document.addEventListener('keydown', (e) => {
@@ -88,13 +88,27 @@ function askForCode() {
   });
 }
 
+// schedule draws the wall once per frame however many events arrive in it
+// (a wall that resumes thousands of events draws once), then sizes it.
+let drawing = false;
+function schedule(conn) {
+  if (drawing) return;
+  drawing = true;
+  requestAnimationFrame(() => {
+    drawing = false;
+    if (!conn.state) return;
+    render(conn);
+    fit();
+  });
+}
+
 function toggleJoin(conn) {
   joinHidden = !joinHidden;
   if (joinHidden) settings.set('join', 'off');
   else settings.delete('join');
   const rest = settings.toString();
   history.replaceState(null, '', `#${link}${rest ? `&${rest}` : ''}`);
-  render(conn);
+  schedule(conn);
 }
 
 function turnPage(by) {
@@ -158,8 +172,6 @@ function render(conn) {
   const counts = countsPerQuestion(st);
   $('#counts').replaceChildren(...counts.map((n, i) => el('li', { class: i === q && st.phase !== 'lobby' ? 'current' : '' },
     el('span', { text: t('wall.conversation', { question: i + 1 }) }), el('strong', { text: t('count.number', { n }) }))));
-  // Measure after the browser has laid the new notes out.
-  requestAnimationFrame(() => fit(st));
 }
 
 // renderJoin keeps the way in on the wall in every phase: large in the
@@ -217,7 +229,7 @@ function renderNotes(st, q) {
 
 // fit sizes the notes to the room: the largest type at which every note
 // fits, down to the floor; at the floor, pages.
-function fit(st) {
+function fit() {
   const box = $('#tables');
   const root = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
   const floor = Math.max(innerHeight / FLOOR_ROWS, root * 1.5); // as --wall-floor in app.css
