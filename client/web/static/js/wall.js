@@ -231,6 +231,16 @@ function renderNotes(st, q) {
 // fits, down to the floor; at the floor, pages.
 function fit() {
   const box = $('#tables');
+  // What shows around the notes (the page marker, the pinned note) can
+  // change the room they have: lay out again until it holds still.
+  for (let tries = 0; tries < 3; tries++) {
+    const room = box.clientHeight;
+    fitOnce(box);
+    if (box.clientHeight === room) break;
+  }
+}
+
+function fitOnce(box) {
   const root = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
   const floor = Math.max(innerHeight / FLOOR_ROWS, root * 1.5); // as --wall-floor in app.css
   const top = Math.max(innerHeight / TOP_ROWS, floor);
@@ -243,7 +253,7 @@ function fit() {
     size = Math.max(floor, size * STEP);
   }
   if (overflows(box)) {
-    // Pages: room is kept under the notes for the newest one.
+    // Pages: room is kept for the newest note, pinned in the footer.
     box.classList.add('paged');
     $('#newest').hidden = !$('#newest').dataset.noteId;
     layoutAt(box, floor);
@@ -280,12 +290,30 @@ function markContinued(box) {
   }
 }
 
-function pageWidth(box) {
-  return box.clientWidth + (parseFloat(getComputedStyle(box).columnGap) || 0);
+// columnStarts measures where each column of notes begins, from the start
+// edge of the first: pages are whole columns, and the browser's rounding
+// of column widths would make a computed offset drift page after page.
+let starts = [0];
+function measureColumns(box) {
+  const rtl = document.documentElement.dir === 'rtl';
+  box.scrollLeft = 0;
+  const b = box.getBoundingClientRect();
+  const xs = [];
+  for (const e of box.querySelectorAll('.wall-table > h2, .wall-table li')) {
+    const r = e.getBoundingClientRect();
+    if (r.width) xs.push(rtl ? b.right - r.right : r.left - b.left);
+  }
+  xs.sort((a, c) => a - c);
+  const width = b.width / Math.max(1, Number(box.style.columnCount) || 1);
+  starts = [];
+  for (const x of xs) if (!starts.length || x - starts.at(-1) > width / 2) starts.push(x);
+  if (!starts.length) starts = [0];
 }
 
 function countPages(box) {
-  pages = Math.max(1, Math.round((box.scrollWidth + pageWidth(box) - box.clientWidth) / pageWidth(box)));
+  measureColumns(box);
+  const cols = Math.max(1, Number(box.style.columnCount) || 1);
+  pages = Math.max(1, Math.ceil(starts.length / cols));
 }
 
 // showPage scrolls the notes to the page on show. Page Infinity is the one
@@ -293,16 +321,19 @@ function countPages(box) {
 function showPage() {
   const box = $('#tables');
   const rtl = document.documentElement.dir === 'rtl';
+  const cols = Math.max(1, Number(box.style.columnCount) || 1);
   if (page === Infinity) {
     const newest = box.querySelector('li.newest');
     box.scrollLeft = 0;
     const from = box.getBoundingClientRect();
     const at = newest ? newest.getBoundingClientRect() : from;
-    const offset = rtl ? from.right - at.right : at.left - from.left;
-    page = Math.max(0, Math.floor((offset + 1) / pageWidth(box)));
+    const x = rtl ? from.right - at.right : at.left - from.left;
+    const col = starts.findLastIndex((s) => s <= x + 1);
+    page = Math.max(0, Math.floor(Math.max(0, col) / cols));
   }
   page = Math.min(page, pages - 1);
-  box.scrollLeft = (rtl ? -1 : 1) * page * pageWidth(box);
+  const offset = (starts[page * cols] ?? 0) - starts[0];
+  box.scrollLeft = (rtl ? -1 : 1) * offset;
   box.dataset.page = String(page + 1);
   box.dataset.pages = String(pages);
   $('#page').hidden = pages <= 1;
