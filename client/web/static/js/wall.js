@@ -17,8 +17,9 @@
 // projector: about 4 cm capitals on a 3 m image, readable at 8 m), nor
 // below the browser's own font size setting. When every note does not fit
 // at that floor, the notes are laid out in pages that turn by themselves,
-// with "page 2 of 3" beside them, and the newest note is pinned under the
-// notes on every page: nothing is dropped, the newest is never hidden.
+// with "page 2 of 3" beside them, and the newest note is pinned in the
+// footer while its page is not up: nothing is dropped, the newest is
+// never hidden.
 import { CafeConnection } from './conn.js';
 import { t } from './i18n.js';
 import { countsPerQuestion, lastVote, notesFor, openVote, voteItems } from './state.js';
