@@ -214,6 +214,15 @@ func TestTheWallReadsFromTheBackOfTheRoom(t *testing.T) {
 		}
 		wallShot(t, big.view, shots, "wall-round-en")
 		wallShot(t, small.view, shots, "wall-round-1024-en")
+		newest := notes[len(notes)-1]
+		for _, lang := range []struct{ code, dir string }{{"ar", "rtl"}, {"zh", "ltr"}, {"en", "ltr"}} {
+			chooseLang(t, big.view, lang.code, lang.dir)
+			waitFor(t, big.view, "the notes in "+lang.code, countJS("#tables li.sticky"), waitLong, equals(len(notes)))
+			waitFor(t, big.view, "the newest in sight in "+lang.code, wallNotesJS, waitShort, newestInSight(newest))
+			if lang.code != "en" {
+				wallShot(t, big.view, shots, "wall-round-"+lang.code)
+			}
+		}
 	})
 
 	step("every note of the round is shown, page after page, whole and large enough", func(t *testing.T) {
