@@ -30,6 +30,7 @@ type httpEdge struct {
 	cafeQuota *keyedBuckets // cafés created per address
 	joins     *keyedBuckets // joins per address and café
 	qr        *qrCache
+	wallCodes *wallCodes // short codes that open a wall (wallcode.go)
 }
 
 func (s *Server) routes() {
@@ -41,6 +42,7 @@ func (s *Server) routes() {
 		cafeQuota: newKeyedBuckets(perHour, s.cfg.CafesPerHour),
 		joins:     newKeyedBuckets(max(s.cfg.JoinRate, 0), s.cfg.JoinBurst),
 		qr:        newQRCache(qrCacheSize),
+		wallCodes: newWallCodes(),
 	}
 	m := http.NewServeMux()
 	allowed := map[string][]string{} // path pattern → its methods, for 405s
@@ -55,6 +57,7 @@ func (s *Server) routes() {
 	post("/api/join", jsonBody, s.handleJoin)
 	post("/api/cafes/{cafe}/report", formBody, s.handleReport)
 	post("/api/cafes/{cafe}/wall", noBody, s.handleWallLink)
+	post("/api/wall-code", jsonBody, s.handleWallCode)
 	handle(http.MethodGet, "/api/qr/{code}", s.limited(s.handleQR))
 	handle(http.MethodGet, "/api/join/{code}", s.limited(s.handleJoinInfo))
 	handle(http.MethodGet, "/ws", s.handleWS)

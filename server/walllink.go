@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/worldcafe/worldcafe/protocol"
 )
@@ -10,6 +11,10 @@ import (
 type WallLink struct {
 	WallToken string `json:"wall_token"`
 	WallURL   string `json:"wall_url"`
+	// WallCode opens a wall too, typed on the wall page of another
+	// device (POST /api/wall-code), once, until WallCodeExpires.
+	WallCode        string    `json:"wall_code"`
+	WallCodeExpires time.Time `json:"wall_code_expires"`
 }
 
 // handleWallLink mints a new wall token for the café's facilitator. Tokens
@@ -27,5 +32,9 @@ func (s *Server) handleWallLink(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, WallLink{WallToken: wall, WallURL: s.baseURL(r) + "/wall#" + id + "." + wall})
+	code, expires := s.edge.wallCodes.mint(id, s.cfg.Now())
+	writeJSON(w, http.StatusCreated, WallLink{
+		WallToken: wall, WallURL: s.baseURL(r) + "/wall#" + id + "." + wall,
+		WallCode: code, WallCodeExpires: expires,
+	})
 }
