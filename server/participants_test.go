@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -131,5 +134,34 @@ func TestNoDeviceReceivesTheAuthorOfAnAnonymousNote(t *testing.T) {
 	}
 	if !found {
 		t.Error("the anonymous note is not in the snapshot")
+	}
+}
+
+func TestTheJoinFormLearnsTheCafesOwnGroupsFromItsCode(t *testing.T) {
+	ts := MustServer(t, server.Config{})
+	groups := []protocol.Group{{ID: "residents", Name: "Residents"}, {ID: "council", Name: "Council"}}
+	c := ts.MustCafe(t, protocol.CreateCafe{Title: "Neighbourhood", Groups: groups})
+	resp, err := http.Get(ts.HTTP.URL + "/api/join/" + strings.ToLower(c.JoinCode))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var info struct {
+		Title  string           `json:"title"`
+		Groups []protocol.Group `json:"groups"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&info); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /api/join: %d %v", resp.StatusCode, err)
+	}
+	if info.Title != "Neighbourhood" || !reflect.DeepEqual(info.Groups, groups) {
+		t.Errorf("join info = %+v, want the café's title and its two groups", info)
+	}
+	resp, err = http.Get(ts.HTTP.URL + "/api/join/ZZZZZZ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("an unknown code answered %d, want 404", resp.StatusCode)
 	}
 }
