@@ -25,11 +25,12 @@ let announcer = null; // what a screen reader hears
 // The live view's modules come after the join form, so that on a slow link
 // the form is up sooner: they are asked for when Join is tapped, beside the
 // join request itself, and cost that tap no round trip of their own.
-let CafeConnection, newId, nameOf, notesFor, openVote, lastVote, voteItems;
+let CafeConnection, newId, nameOf, notesFor, openVote, lastVote, voteItems, keyed, setAttr, setText;
 let live = null;
 function loadLive() {
-  live ??= Promise.all([import('./conn.js'), import('./state.js'), import('./names.js'), import('./announce.js')]).then(([c, s, n, a]) => {
+  live ??= Promise.all([import('./conn.js'), import('./state.js'), import('./names.js'), import('./announce.js'), import('./keyed.js')]).then(([c, s, n, a, k]) => {
     ({ CafeConnection, newId } = c);
+    ({ keyed, setAttr, setText } = k);
     ({ nameOf } = n);
     ({ notesFor, openVote, lastVote, voteItems } = s);
     announcer = new a.Announcer({ round: true, broadcast: true });
@@ -43,6 +44,11 @@ function loadLive() {
 const DEVICE_KEY = 'worldcafe.device';
 const DEVICE_RE = /^[A-Za-z0-9_-]{22,64}$/;
 const MAX_NOTE = 280;
+
+// The connection banner lives in the sticky bar of the live page, with the
+// clock; the language menu, which i18n.js puts after it, leads the page.
+const langMenu = document.querySelector('.lang-menu');
+if (langMenu) document.body.prepend(langMenu);
 
 // deviceKey is this browser's secret, made once: 16 random bytes, base64url
 // without padding (22 characters). The server keeps only a hash of it.
@@ -87,12 +93,19 @@ function showJoin(message) {
       history.replaceState(null, '', `/join/${me.code}`);
       await startLive();
     } catch (ex) {
-      err.textContent = ex.message;
+      err.textContent = joinError(ex, code);
       err.hidden = false;
     } finally {
       $('#join-submit').disabled = false;
     }
   };
+}
+
+// joinError says why a join failed in this phone's language: a code no
+// café has is the usual slip (a letter misread off the wall).
+function joinError(ex, code) {
+  if (ex.code === 'not_found' || ex.code === 'invalid') return t('join.error.unknownCode', { code });
+  return ex.message;
 }
 
 // The outbox lives in localStorage, per café and person, so notes typed
@@ -123,7 +136,7 @@ async function startLive() {
     cafe: me.cafe, token: me.token,
     onChange: (env) => {
       if (env?.type === 'participant.removed' && env.data?.participant_id === me.pid) { showRemoved(); return; }
-      render();
+      if (!catchingUp()) render();
     },
     onStatus: (s) => { renderStatus($('#status'), s); render(); },
     onLive: () => {
@@ -144,10 +157,8 @@ async function startLive() {
   conn.start();
   startClock(conn, (ms) => { $('#clock').textContent = formatClock(ms); announcer.tick(conn?.state, ms); }); // conn is gone once this phone is removed
 
-  const note = $('#note');
-  const count = () => { $('#note-count').textContent = t('phone.note.count', { n: [...note.value].length, max: MAX_NOTE }); };
-  note.addEventListener('input', count);
-  count();
+  $('#note').addEventListener('input', showCount);
+  showCount();
   $('#compose').addEventListener('submit', (e) => { e.preventDefault(); editing ? saveEdit() : post(); });
   $('#edit-cancel').addEventListener('click', stopEditing);
   $('#mine').addEventListener('click', onMineClick);
@@ -177,12 +188,18 @@ async function startLive() {
   render();
 }
 
+// showCount writes how much of a note's length is used, for whatever the
+// field holds: typed, or put there to edit.
+function showCount() {
+  $('#note-count').textContent = t('phone.note.count', { n: [...$('#note').value].length, max: MAX_NOTE });
+}
+
 function post() {
   const text = $('#note').value.trim();
   if (!text) { $('#note').focus(); return; }
   setOutbox([...outbox(), { id: newId(), text }]);
   $('#note').value = '';
-  $('#note-count').textContent = t('phone.note.count', { n: 0, max: MAX_NOTE });
+  showCount();
   render();
   flush();
 }
@@ -224,6 +241,7 @@ function onMineClick(e) {
     if (!n) return;
     editing = id;
     $('#note').value = n.text;
+    showCount();
     $('#note-label').textContent = t('phone.note.editLabel');
     $('#post').textContent = t('action.save');
     $('#edit-cancel').hidden = false;
@@ -251,6 +269,7 @@ async function saveEdit() {
 function stopEditing() {
   editing = null;
   $('#note').value = '';
+  showCount();
   $('#note-label').textContent = t('phone.note.label');
   $('#post').textContent = t('phone.note.post');
   $('#edit-cancel').hidden = true;
@@ -264,8 +283,32 @@ function isMine(n, mine) { return n.author === me.pid || mine.has(n.id); }
 
 let wasMuted = false;
 
+// render asks for a draw. Draws are coalesced to one per animation frame,
+// whatever the number of events before it; and while the phone catches up
+// after a reconnect (behind the position its welcome named) events ask for
+// none: the last missed one draws once. A phone that resumes 10,000 events
+// draws a handful of times, not 10,000.
+let drawPending = false;
 function render() {
+  if (drawPending) return;
+  drawPending = true;
+  requestAnimationFrame(() => {
+    drawPending = false;
+    draw();
+  });
+}
+
+function catchingUp() {
+  const w = conn?.welcome;
+  return !!w?.resumed && conn.seq < w.seq;
+}
+
+// draw brings the page up to date with the state. Lists are drawn by key
+// (keyed.js): an element the user is on (a focused "+", a note being read)
+// stays the same element while others change around it.
+function draw() {
   if (!conn) return;
+  performance.mark('phone.render');
   const st = conn.state;
   const pending = outbox();
   if (!st) { renderMine(null, pending); return; }
@@ -278,26 +321,28 @@ function render() {
   if (wasMuted && !muted) flush(); // notes kept while muted go now
   wasMuted = muted;
   const table = self?.table;
-  $('#phase').textContent = phaseLabel(st);
-  $('#broadcast').textContent = st.broadcast || '';
-  $('#broadcast').hidden = !st.broadcast;
+  renderTop(st);
 
+  // One table number at a time: between rounds the move card says where to
+  // go next, and the card of the table being left gives way to it.
   const host = self?.role === 'host';
-  $('#table').textContent = table ? t('table.n', { table }) : '';
-  $('#table').dataset.host = String(host);
-  if (host) $('#table').append(el('span', { class: 'sub', text: t('phone.host') }));
-
-  // Between rounds: where to go next, in one glance.
   const next = st.next_seats?.[me.pid];
+  const moving = st.phase === 'townhall' && !!next;
+  const card = $('#table');
+  setText(card.querySelector('.n'), table ? t('table.n', { table }) : '');
+  setText(card.querySelector('.sub'), host ? t('phone.host') : '');
+  card.querySelector('.sub').hidden = !host;
+  card.dataset.host = String(host);
+  card.hidden = moving || !table;
   const move = $('#move');
-  move.hidden = !(st.phase === 'townhall' && next);
-  if (!move.hidden) {
+  move.hidden = !moving;
+  if (moving) {
     const hostThere = [...st.people.values()].find((p) => p.role === 'host' && (st.next_seats[p.id] ?? p.table) === next && p.id !== me.pid);
     const named = hostThere && !hostThere.anonymous && hostThere.name;
     const p = { round: st.round + 1, table: next, host: named ? hostThere.name : '' };
-    move.textContent = host ? t('phone.move.hostStay', p)
+    setText(move, host ? t('phone.move.hostStay', p)
       : next === table ? t('phone.move.stay', p)
-        : named ? t('phone.move.toHost', p) : t('phone.move.to', p);
+        : named ? t('phone.move.toHost', p) : t('phone.move.to', p));
   }
 
   const q = st.phase === 'lobby' ? 0 : st.question;
@@ -306,17 +351,39 @@ function render() {
     harvest: () => t('phone.question.harvest'),
     closed: () => t('phone.question.closed'),
   }[st.phase]?.() ?? st.questions[q];
-  $('#question').textContent = questionText;
+  setText($('#question'), questionText);
   $('#compose').hidden = st.phase !== 'round' && !editing;
 
   renderTownHall(st, host, table, muted);
   renderMine(st, pending, muted);
   const mine = mineSet(pending);
   const others = table ? notesFor(st, q).filter((n) => n.table === table && !isMine(n, mine) && n.round === st.round) : [];
-  $('#table-notes').replaceChildren(...(others.length ? others.map((n) => el('li', { class: 'note', 'data-note-id': n.id, dir: 'auto', text: n.text }))
-    : [el('li', { class: 'empty', text: st.phase === 'round' ? t('phone.table.waiting') : t('phone.table.none') })]));
+  renderNoteList($('#table-notes'), others, st.phase === 'round' ? t('phone.table.waiting') : t('phone.table.none'));
   if (conn.status === 'live') announcer.update(st, others);
   else announcer.forget();
+}
+
+// renderTop is the sticky bar: what the round is doing, read from anywhere
+// on the page. At time up it says so in words, and that a last note is
+// still taken: the round stays open until the facilitator ends it.
+function renderTop(st) {
+  const timer = st.phase === 'round' ? st.timer?.state || 'idle' : 'idle';
+  $('#top').dataset.timer = timer;
+  setText($('#phase'), phaseLabel(st));
+  const timeup = timer === 'timeup';
+  setText($('#timeup'), timeup ? t('phone.timeup') : '');
+  $('#timeup').hidden = !timeup;
+  setText($('#broadcast'), st.broadcast || '');
+  $('#broadcast').hidden = !st.broadcast;
+}
+
+// renderNoteList draws notes (user text, in its own direction) by id, or
+// one line saying there are none.
+function renderNoteList(list, notes, none) {
+  const items = notes.length ? notes : [null];
+  keyed(list, items, (n) => (n ? 'n' + n.id : '-'),
+    (n) => (n ? el('li', { class: 'note', 'data-note-id': n.id, dir: 'auto' }) : el('li', { class: 'empty' })),
+    (li, n) => setText(li, n ? n.text : none));
 }
 
 // renderTownHall shows what matters between rounds and at the end: raising
@@ -325,84 +392,151 @@ function renderTownHall(st, host, table, muted) {
   const talk = st.phase === 'townhall' || st.phase === 'harvest';
   $('#hand-box').hidden = !talk;
   if (talk) {
-    // The queue as the room sees it, with this person as "You".
+    // The queue as the room sees it, with this person as "You": an
+    // anonymous person finds themselves, and others see only "Someone".
     const next = st.hands.slice(0, 5).map((id) => nameOf(st, id, me.pid));
-    $('#speakers').textContent = [
+    const line = [
       st.speaker ? t('speakers.now', { name: nameOf(st, st.speaker, me.pid) }) : '',
       next.length ? (st.hands.length > 5 ? t('speakers.nextMore', { names: next.join(t('list.comma')), more: st.hands.length - 5 })
         : t('speakers.next', { names: next.join(t('list.comma')) })) : '',
     ].filter(Boolean).join(' · ');
-    $('#speakers').hidden = !$('#speakers').textContent;
+    setText($('#speakers'), line);
+    $('#speakers').hidden = !line;
     const place = st.hands.indexOf(me.pid);
-    $('#hand-status').textContent = st.speaker === me.pid ? t('phone.hand.speaking')
+    setText($('#hand-status'), st.speaker === me.pid ? t('phone.hand.speaking')
       : place === 0 ? t('phone.hand.next')
-        : place > 0 ? t('phone.hand.place', { place: place + 1 }) : '';
-    $('#hand').textContent = place >= 0 ? t('phone.hand.lower') : t('phone.hand.raise');
+        : place > 0 ? t('phone.hand.place', { place: place + 1 }) : '');
+    setText($('#hand'), place >= 0 ? t('phone.hand.lower') : t('phone.hand.raise'));
     $('#hand').hidden = st.speaker === me.pid;
     $('#hand').disabled = muted && place < 0; // a muted person may still lower a hand
   }
 
   const v = openVote(st) || (talk ? lastVote(st) : null);
   $('#vote-box').hidden = !v;
-  if (v) {
-    const mine = myDots[v.vote_id] || {};
-    const used = Object.values(mine).reduce((a, b) => a + b, 0);
-    const open = !v.closed;
-    $('#vote-left').textContent = open
-      ? (used < v.dots ? t('phone.vote.left', { left: v.dots - used, dots: v.dots }) : t('phone.vote.used'))
-      : t('phone.vote.closed');
-    const tally = v.tally;
-    let items = voteItems(st, v);
-    if (tally) items = items.map((it) => ({ ...it, total: tally[it.id] || 0 })).sort((a, b) => b.total - a.total);
-    $('#vote-items').replaceChildren(...items.map((it) => el('li', { class: 'vote-item' },
-      el('span', { class: 'note-text', dir: 'auto', text: it.label }),
-      tally ? el('span', { class: 'total', text: t('count.dots', { n: it.total }) }) : null,
-      open ? el('span', { class: 'dots' },
-        el('button', { type: 'button', class: 'small-btn', 'data-dot': 'remove', 'data-item': it.id, disabled: !mine[it.id], 'aria-label': t('phone.vote.remove', { label: it.label.slice(0, 40) }) }, '−'),
-        el('strong', { text: t('count.number', { n: mine[it.id] || 0 }) }), el('span', { class: 'visually-hidden', text: t('phone.vote.mine') }),
-        el('button', { type: 'button', class: 'small-btn', 'data-dot': 'add', 'data-item': it.id, disabled: used >= v.dots || (!v.stack && mine[it.id] > 0), 'aria-label': t('phone.vote.add', { label: it.label.slice(0, 40) }) }, '+')) : null)));
-  }
+  if (v) renderVote(st, v);
 
   // Hosts: who comes to the table next round, and the table's earlier ideas.
   const next = st.next_seats;
   const coming = host && st.phase === 'townhall' && next
     ? [...st.people.values()].filter((p) => p.id !== me.pid && next[p.id] === table) : [];
   $('#coming').hidden = !coming.length;
-  if (coming.length) $('#coming').textContent = t('phone.coming', { names: coming.map((p) => nameOf(st, p.id)).join(t('list.comma')) });
+  if (coming.length) setText($('#coming'), t('phone.coming', { names: coming.map((p) => nameOf(st, p.id)).join(t('list.comma')) }));
   const earlier = host && st.phase === 'round' && st.round > 1
     ? [...st.notes.values()].filter((n) => n.table === table && n.round < st.round && !n.hidden).sort((a, b) => a.seq - b.seq) : [];
   $('#briefing').hidden = !earlier.length;
-  $('#briefing-notes').replaceChildren(...earlier.map((n) => el('li', { class: 'note', dir: 'auto', text: n.text })));
+  keyed($('#briefing-notes'), earlier, (n) => n.id, () => el('li', { class: 'note', dir: 'auto' }), (li, n) => setText(li, n.text));
 }
 
+// voteGroups splits a vote's items by the question they belong to, in the
+// order of the questions: a ballot over a whole café reads as its
+// conversations did. With results, each group is ranked by dots.
+function voteGroups(st, v) {
+  const tally = v.tally;
+  const questionOf = (id) => (v.on === 'themes' ? st.themes.get(id)?.question : st.notes.get(id)?.question) ?? -1;
+  const groups = new Map();
+  for (const it of voteItems(st, v)) {
+    const q = questionOf(it.id);
+    if (!groups.has(q)) groups.set(q, []);
+    groups.get(q).push(tally ? { ...it, total: tally[it.id] || 0 } : it);
+  }
+  return [...groups.entries()].sort((a, b) => a[0] - b[0]).map(([q, items]) => ({
+    key: 'q' + q,
+    title: st.questions[q] ? t('phone.vote.group', { number: q + 1, question: st.questions[q] }) : '',
+    items: tally ? items.sort((a, b) => b.total - a.total) : items,
+  }));
+}
+
+function renderVote(st, v) {
+  const mine = myDots[v.vote_id] || {};
+  const used = Object.values(mine).reduce((a, b) => a + b, 0);
+  const open = !v.closed;
+  setText($('#vote-left'), open
+    ? (used < v.dots ? t('phone.vote.left', { left: v.dots - used, dots: v.dots }) : t('phone.vote.used'))
+    : t('phone.vote.closed'));
+  const ballot = { v, mine, used, open, tally: !!v.tally };
+  keyed($('#vote-items'), voteGroups(st, v), (g) => g.key,
+    () => el('li', { class: 'vote-group' }, el('h3', { class: 'vote-group-h', dir: 'auto' }), el('ul', { class: 'vote-group-items' })),
+    (li, g) => {
+      const h = li.firstElementChild;
+      setText(h, g.title);
+      h.hidden = !g.title;
+      keyed(li.lastElementChild, g.items, (it) => it.id,
+        () => el('li', { class: 'vote-item' }, el('span', { class: 'note-text', dir: 'auto' })),
+        (node, it) => updateVoteItem(node, it, ballot));
+    });
+}
+
+// updateVoteItem brings one line of the ballot up to date. Its total shows
+// only with results, its buttons only while the vote is open; the buttons
+// stay the same elements between draws, so focus stays on a "+".
+function updateVoteItem(li, it, { v, mine, used, open, tally }) {
+  const text = li.querySelector('.note-text');
+  setText(text, it.label);
+  let total = li.querySelector('.total');
+  if (tally && !total) text.after(total = el('span', { class: 'total' }));
+  if (!tally && total) total.remove();
+  if (tally) setText(total, t('count.dots', { n: it.total }));
+  let dots = li.querySelector('.dots');
+  if (!open) { dots?.remove(); return; }
+  if (!dots) {
+    dots = el('span', { class: 'dots' },
+      el('button', { type: 'button', class: 'small-btn', 'data-dot': 'remove', 'data-item': it.id }, '−'),
+      el('strong'), el('span', { class: 'visually-hidden', text: t('phone.vote.mine') }),
+      el('button', { type: 'button', class: 'small-btn', 'data-dot': 'add', 'data-item': it.id }, '+'));
+    li.append(dots);
+  }
+  const [minus, count, , plus] = dots.children;
+  minus.disabled = !mine[it.id];
+  setAttr(minus, 'aria-label', t('phone.vote.remove', { label: it.label.slice(0, 40) }));
+  setText(count, t('count.number', { n: mine[it.id] || 0 }));
+  plus.disabled = used >= v.dots || (!v.stack && mine[it.id] > 0);
+  setAttr(plus, 'aria-label', t('phone.vote.add', { label: it.label.slice(0, 40) }));
+}
+
+// renderMine lists this person's notes: refused ones, ones on their way,
+// saved ones (newest first) with their buttons.
 function renderMine(st, pending, muted = false) {
   const items = [];
   const offline = conn.status !== 'live';
   for (const f of failed) {
-    items.push(el('li', { class: 'note failed', 'data-note-id': f.id },
-      el('span', { class: 'note-text', dir: 'auto', text: f.text }),
-      el('span', { class: 'state', text: t('phone.note.failed', { reason: f.message }) }),
-      el('button', { type: 'button', class: 'small-btn', 'data-action': 'dismiss', 'data-id': f.id }, t('action.dismiss'))));
+    items.push({ key: 'f' + f.id, id: f.id, cls: 'note failed', text: f.text, state: t('phone.note.failed', { reason: f.message }),
+      buttons: [{ action: 'dismiss', label: t('action.dismiss') }] });
   }
   const mine = mineSet(pending);
   const saved = st ? [...st.notes.values()].filter((n) => isMine(n, mine)).sort((a, b) => b.seq - a.seq) : [];
   const savedIds = new Set(saved.map((n) => n.id));
   for (const p of [...pending].reverse()) {
     if (savedIds.has(p.id)) continue;
-    items.push(el('li', { class: 'note sending', 'data-note-id': p.id },
-      el('span', { class: 'note-text', dir: 'auto', text: p.text }),
-      el('span', { class: 'state', text: offline ? t('phone.note.waiting') : t('phone.note.sending') })));
+    items.push({ key: 'n' + p.id, id: p.id, cls: 'note sending', text: p.text, state: offline ? t('phone.note.waiting') : t('phone.note.sending'), buttons: [] });
   }
+  const changeable = st && st.phase !== 'harvest' && st.phase !== 'closed';
   for (const n of saved) {
-    items.push(el('li', { class: n.hidden ? 'note saved hidden-note' : 'note saved', 'data-note-id': n.id },
-      el('span', { class: 'note-text', dir: 'auto', text: n.text }),
-      el('span', { class: 'state', text: n.hidden ? t('phone.note.hidden') : t('phone.note.saved', { question: n.question + 1 }) }),
-      st.phase !== 'harvest' && st.phase !== 'closed' ? [
-        el('button', { type: 'button', class: 'small-btn', 'data-action': 'edit', 'data-id': n.id, 'aria-label': t('phone.note.editAria'), disabled: muted }, t('action.edit')),
-        el('button', { type: 'button', class: 'small-btn', 'data-action': 'delete', 'data-id': n.id, 'aria-label': t('phone.note.deleteAria') }, t('action.delete')),
-      ] : null));
+    items.push({ key: 'n' + n.id, id: n.id, cls: n.hidden ? 'note saved hidden-note' : 'note saved', text: n.text,
+      state: n.hidden ? t('phone.note.hidden') : t('phone.note.saved', { question: n.question + 1 }),
+      buttons: changeable ? [
+        { action: 'edit', label: t('action.edit'), aria: t('phone.note.editAria'), disabled: muted },
+        { action: 'delete', label: t('action.delete'), aria: t('phone.note.deleteAria') },
+      ] : [] });
   }
-  $('#mine').replaceChildren(...(items.length ? items : [el('li', { class: 'empty', text: t('phone.mine.empty') })]));
+  if (!items.length) items.push(null);
+  keyed($('#mine'), items, (it) => (it ? it.key : '-'),
+    (it) => (it ? el('li', { 'data-note-id': it.id },
+      el('span', { class: 'note-text', dir: 'auto' }), el('span', { class: 'state' }), el('span', { class: 'actions' }))
+      : el('li', { class: 'empty' })),
+    (li, it) => {
+      if (!it) { setText(li, t('phone.mine.empty')); return; }
+      if (li.className !== it.cls) li.className = it.cls;
+      const [text, state, actions] = li.children;
+      setText(text, it.text);
+      setText(state, it.state);
+      keyed(actions, it.buttons, (b) => b.action,
+        (b) => el('button', { type: 'button', class: 'small-btn', 'data-action': b.action, 'data-id': it.id }),
+        (btn, b) => {
+          setText(btn, b.label);
+          setAttr(btn, 'aria-label', b.aria);
+          btn.disabled = !!b.disabled;
+        });
+    });
 }
 
 // Start last: every function and binding above exists by now.

@@ -80,7 +80,8 @@ export function save(key, value) {
 }
 
 // postJSON calls the API (with extra headers, if any); it rejects with the
-// server's message.
+// server's message, and its error code as the error's code, so a view can
+// say it in the device's language.
 export async function postJSON(path, body, headers = {}) {
   let resp;
   try {
@@ -89,6 +90,6 @@ export async function postJSON(path, body, headers = {}) {
     throw new Error(t('error.unreachable'));
   }
   const data = await resp.json().catch(() => ({}));
-  if (!resp.ok) throw new Error(data.error?.message || t('error.status', { status: resp.status }));
+  if (!resp.ok) throw Object.assign(new Error(data.error?.message || t('error.status', { status: resp.status })), { code: data.error?.code });
   return data;
 }
