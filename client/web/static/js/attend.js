@@ -7,7 +7,7 @@
 // join: joining again from the same browser brings back the same person,
 // with their notes and dots, instead of a new one with a fresh ballot.
 import { t } from './i18n.js';
-import { $, GROUPS, el, formatClock, load, phaseLabel, postJSON, renderStatus, save, startClock } from './ui.js';
+import { $, GROUPS, el, formatClock, load, phaseLabel, postJSON, remainingMs, renderStatus, save, startClock } from './ui.js';
 
 const urlCode = decodeURIComponent(location.pathname.split('/')[2] || '').toUpperCase();
 let me = load('wc.me');
@@ -155,6 +155,11 @@ async function startLive() {
     },
   });
   conn.start();
+  // Whatever is scrolled or tabbed to stops clear of the sticky bar, however
+  // tall the banner and the broadcast make it.
+  new ResizeObserver(() => {
+    document.documentElement.style.scrollPaddingBlockStart = `${$('#top').offsetHeight + 8}px`;
+  }).observe($('#top'));
   startClock(conn, (ms) => { $('#clock').textContent = formatClock(ms); announcer.tick(conn?.state, ms); }); // conn is gone once this phone is removed
 
   $('#note').addEventListener('input', showCount);
@@ -370,6 +375,9 @@ function renderTop(st) {
   const timer = st.phase === 'round' ? st.timer?.state || 'idle' : 'idle';
   $('#top').dataset.timer = timer;
   setText($('#phase'), phaseLabel(st));
+  // The clock ticks on its own (startClock); drawn here too, a pause or a
+  // time up shows on it in the same frame as in words.
+  setText($('#clock'), formatClock(remainingMs(st.timer, conn.now())));
   const timeup = timer === 'timeup';
   setText($('#timeup'), timeup ? t('phone.timeup') : '');
   $('#timeup').hidden = !timeup;
