@@ -266,7 +266,7 @@ func TestThePhoneInARealRoom(t *testing.T) {
 				t.Errorf("scrolled down to the notes, %s is out of view: %+v", sel, eval[rect](t, ada.view, rectJS(sel)))
 			}
 		}
-		screenshot(t, ada.view, shots, "phone-scrolled-en")
+		wallShot(t, ada.view, shots, "phone-scrolled-en") // what the screen shows, scrolled
 	})
 
 	step("editing a note counts its real length", func(t *testing.T) {
@@ -297,7 +297,7 @@ func TestThePhoneInARealRoom(t *testing.T) {
 			t.Errorf("the table card is covered while offline: card %+v, bar %+v, scroll padding %q", eval[rect](t, ada.view, rectJS("#table")),
 				eval[rect](t, ada.view, rectJS("#top")), eval[string](t, ada.view, `getComputedStyle(document.documentElement).scrollPaddingTop`))
 		}
-		screenshot(t, ada.view, shots, "phone-offline-en")
+		wallShot(t, ada.view, shots, "phone-offline-en")
 		setOffline(t, ada.view, false)
 		waitFor(t, ada.view, "the banner gone", visibleJS("#status"), waitLong, equals(false))
 	})
@@ -332,7 +332,7 @@ func TestThePhoneInARealRoom(t *testing.T) {
 		if !eval[bool](t, ada.view, inViewJS("#timeup")) {
 			t.Error("scrolled down, the time-up line is out of view")
 		}
-		screenshot(t, ada.view, shots, "phone-timeup-en")
+		wallShot(t, ada.view, shots, "phone-timeup-en")
 	})
 
 	step("between rounds one table number, and the anonymous person is You in the queue", func(t *testing.T) {
@@ -353,7 +353,7 @@ func TestThePhoneInARealRoom(t *testing.T) {
 	step("a vote grouped by question, with the keyboard: + keeps the focus", func(t *testing.T) {
 		command(t, fac, protocol.CmdVoteOpen, protocol.VoteOpen{VoteID: "v-phone", Question: -1, On: protocol.VoteOnNotes, Dots: 3, Stack: true})
 		waitFor(t, ada.view, "the vote", visibleJS("#vote-box"), waitShort, isTrue)
-		heads, _ := waitFor(t, ada.view, "the ballot's groups", `[...document.querySelectorAll("#vote-items .vote-group-h")].map((h) => h.textContent)`,
+		heads, _ := waitFor(t, ada.view, "the ballot's groups", `[...document.querySelectorAll("#vote-items .vote-group-h")].map((h) => h.querySelector(".n").textContent + ": " + h.querySelector(".q").textContent)`,
 			waitShort, func(h []string) bool { return len(h) > 0 })
 		if heads[0] != "Question 1: What is the role of governments in the multistakeholder model of the Internet?" {
 			t.Errorf("the ballot's groups are %q", heads)

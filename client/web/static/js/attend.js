@@ -449,7 +449,8 @@ function voteGroups(st, v) {
   }
   return [...groups.entries()].sort((a, b) => a[0] - b[0]).map(([q, items]) => ({
     key: 'q' + q,
-    title: st.questions[q] ? t('phone.vote.group', { number: q + 1, question: st.questions[q] }) : '',
+    number: st.questions[q] ? t('phone.vote.group', { number: q + 1 }) : '',
+    question: st.questions[q] || '',
     items: tally ? items.sort((a, b) => b.total - a.total) : items,
   }));
 }
@@ -463,11 +464,16 @@ function renderVote(st, v) {
     : t('phone.vote.closed'));
   const ballot = { v, mine, used, open, tally: !!v.tally };
   keyed($('#vote-items'), voteGroups(st, v), (g) => g.key,
-    () => el('li', { class: 'vote-group' }, el('h3', { class: 'vote-group-h', dir: 'auto' }), el('ul', { class: 'vote-group-items' })),
+    // The heading: "Question 2" in this phone's words, then the question
+    // as the facilitator typed it, in its own direction.
+    () => el('li', { class: 'vote-group' },
+      el('h3', { class: 'vote-group-h' }, el('span', { class: 'n' }), el('span', { class: 'q', dir: 'auto' })),
+      el('ul', { class: 'vote-group-items' })),
     (li, g) => {
       const h = li.firstElementChild;
-      setText(h, g.title);
-      h.hidden = !g.title;
+      setText(h.firstElementChild, g.number);
+      setText(h.lastElementChild, g.question);
+      h.hidden = !g.number;
       keyed(li.lastElementChild, g.items, (it) => it.id,
         () => el('li', { class: 'vote-item' }, el('span', { class: 'note-text', dir: 'auto' })),
         (node, it) => updateVoteItem(node, it, ballot));
