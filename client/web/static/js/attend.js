@@ -555,5 +555,12 @@ function renderMine(st, pending, muted = false) {
 
 // Start last: every function and binding above exists by now.
 if (me?.removed && (!urlCode || urlCode === me.code)) showRemoved();
-else if (me && (!urlCode || urlCode === me.code)) startLive().catch(() => renderStatus($('#status'), 'offline'));
+else if (me && (!urlCode || urlCode === me.code)) {
+  startLive().catch(() => {
+    // The live view's modules did not come: the banner says so, in the bar
+    // the live view would have.
+    $('#live').hidden = false;
+    renderStatus($('#status'), 'offline');
+  });
+}
 else showJoin();
