@@ -25,14 +25,15 @@ let announcer = null; // what a screen reader hears
 // The live view's modules come after the join form, so that on a slow link
 // the form is up sooner: they are asked for when Join is tapped, beside the
 // join request itself, and cost that tap no round trip of their own.
-let CafeConnection, newId, nameOf, notesFor, openVote, lastVote, voteItems, keyed, setAttr, setText;
+let CafeConnection, newId, nameOf, notesFor, openVote, lastVote, setText, lists;
 let live = null;
 function loadLive() {
-  live ??= Promise.all([import('./conn.js'), import('./state.js'), import('./names.js'), import('./announce.js'), import('./keyed.js')]).then(([c, s, n, a, k]) => {
+  live ??= Promise.all([import('./conn.js'), import('./state.js'), import('./names.js'), import('./announce.js'), import('./keyed.js'), import('./phone-lists.js')]).then(([c, s, n, a, k, l]) => {
     ({ CafeConnection, newId } = c);
-    ({ keyed, setAttr, setText } = k);
+    ({ setText } = k);
+    lists = l;
     ({ nameOf } = n);
-    ({ notesFor, openVote, lastVote, voteItems } = s);
+    ({ notesFor, openVote, lastVote } = s);
     announcer = new a.Announcer({ round: true, broadcast: true });
   }, () => {
     live = null; // the next tap tries again
@@ -363,7 +364,7 @@ function draw() {
   renderMine(st, pending, muted);
   const mine = mineSet(pending);
   const others = table ? notesFor(st, q).filter((n) => n.table === table && !isMine(n, mine) && n.round === st.round) : [];
-  renderNoteList($('#table-notes'), others, st.phase === 'round' ? t('phone.table.waiting') : t('phone.table.none'));
+  lists.renderNoteList($('#table-notes'), others, st.phase === 'round' ? t('phone.table.waiting') : t('phone.table.none'));
   if (conn.status === 'live') announcer.update(st, others);
   else announcer.forget();
 }
@@ -383,15 +384,6 @@ function renderTop(st) {
   $('#timeup').hidden = !timeup;
   setText($('#broadcast'), st.broadcast || '');
   $('#broadcast').hidden = !st.broadcast;
-}
-
-// renderNoteList draws notes (user text, in its own direction) by id, or
-// one line saying there are none.
-function renderNoteList(list, notes, none) {
-  const items = notes.length ? notes : [null];
-  keyed(list, items, (n) => (n ? 'n' + n.id : '-'),
-    (n) => (n ? el('li', { class: 'note', 'data-note-id': n.id, dir: 'auto' }) : el('li', { class: 'empty' })),
-    (li, n) => setText(li, n ? n.text : none));
 }
 
 // renderTownHall shows what matters between rounds and at the end: raising
@@ -432,27 +424,7 @@ function renderTownHall(st, host, table, muted) {
   const earlier = host && st.phase === 'round' && st.round > 1
     ? [...st.notes.values()].filter((n) => n.table === table && n.round < st.round && !n.hidden).sort((a, b) => a.seq - b.seq) : [];
   $('#briefing').hidden = !earlier.length;
-  keyed($('#briefing-notes'), earlier, (n) => n.id, () => el('li', { class: 'note', dir: 'auto' }), (li, n) => setText(li, n.text));
-}
-
-// voteGroups splits a vote's items by the question they belong to, in the
-// order of the questions: a ballot over a whole café reads as its
-// conversations did. With results, each group is ranked by dots.
-function voteGroups(st, v) {
-  const tally = v.tally;
-  const questionOf = (id) => (v.on === 'themes' ? st.themes.get(id)?.question : st.notes.get(id)?.question) ?? -1;
-  const groups = new Map();
-  for (const it of voteItems(st, v)) {
-    const q = questionOf(it.id);
-    if (!groups.has(q)) groups.set(q, []);
-    groups.get(q).push(tally ? { ...it, total: tally[it.id] || 0 } : it);
-  }
-  return [...groups.entries()].sort((a, b) => a[0] - b[0]).map(([q, items]) => ({
-    key: 'q' + q,
-    number: st.questions[q] ? t('phone.vote.group', { number: q + 1 }) : '',
-    question: st.questions[q] || '',
-    items: tally ? items.sort((a, b) => b.total - a.total) : items,
-  }));
+  lists.renderNoteList($('#briefing-notes'), earlier, null);
 }
 
 function renderVote(st, v) {
@@ -463,48 +435,7 @@ function renderVote(st, v) {
     ? (used < v.dots ? t('phone.vote.left', { left: v.dots - used, dots: v.dots }) : t('phone.vote.used'))
     : t('phone.vote.closed'));
   const ballot = { v, mine, used, open, tally: !!v.tally };
-  keyed($('#vote-items'), voteGroups(st, v), (g) => g.key,
-    // The heading: "Question 2" in this phone's words, then the question
-    // as the facilitator typed it, in its own direction.
-    () => el('li', { class: 'vote-group' },
-      el('h3', { class: 'vote-group-h' }, el('span', { class: 'n' }), el('span', { class: 'q', dir: 'auto' })),
-      el('ul', { class: 'vote-group-items' })),
-    (li, g) => {
-      const h = li.firstElementChild;
-      setText(h.firstElementChild, g.number);
-      setText(h.lastElementChild, g.question);
-      h.hidden = !g.number;
-      keyed(li.lastElementChild, g.items, (it) => it.id,
-        () => el('li', { class: 'vote-item' }, el('span', { class: 'note-text', dir: 'auto' })),
-        (node, it) => updateVoteItem(node, it, ballot));
-    });
-}
-
-// updateVoteItem brings one line of the ballot up to date. Its total shows
-// only with results, its buttons only while the vote is open; the buttons
-// stay the same elements between draws, so focus stays on a "+".
-function updateVoteItem(li, it, { v, mine, used, open, tally }) {
-  const text = li.querySelector('.note-text');
-  setText(text, it.label);
-  let total = li.querySelector('.total');
-  if (tally && !total) text.after(total = el('span', { class: 'total' }));
-  if (!tally && total) total.remove();
-  if (tally) setText(total, t('count.dots', { n: it.total }));
-  let dots = li.querySelector('.dots');
-  if (!open) { dots?.remove(); return; }
-  if (!dots) {
-    dots = el('span', { class: 'dots' },
-      el('button', { type: 'button', class: 'small-btn', 'data-dot': 'remove', 'data-item': it.id }, '−'),
-      el('strong'), el('span', { class: 'visually-hidden', text: t('phone.vote.mine') }),
-      el('button', { type: 'button', class: 'small-btn', 'data-dot': 'add', 'data-item': it.id }, '+'));
-    li.append(dots);
-  }
-  const [minus, count, , plus] = dots.children;
-  minus.disabled = !mine[it.id];
-  setAttr(minus, 'aria-label', t('phone.vote.remove', { label: it.label.slice(0, 40) }));
-  setText(count, t('count.number', { n: mine[it.id] || 0 }));
-  plus.disabled = used >= v.dots || (!v.stack && mine[it.id] > 0);
-  setAttr(plus, 'aria-label', t('phone.vote.add', { label: it.label.slice(0, 40) }));
+  lists.renderBallot($('#vote-items'), lists.voteGroups(st, v), ballot);
 }
 
 // renderMine lists this person's notes: refused ones, ones on their way,
@@ -533,24 +464,7 @@ function renderMine(st, pending, muted = false) {
       ] : [] });
   }
   if (!items.length) items.push(null);
-  keyed($('#mine'), items, (it) => (it ? it.key : '-'),
-    (it) => (it ? el('li', { 'data-note-id': it.id },
-      el('span', { class: 'note-text', dir: 'auto' }), el('span', { class: 'state' }), el('span', { class: 'actions' }))
-      : el('li', { class: 'empty' })),
-    (li, it) => {
-      if (!it) { setText(li, t('phone.mine.empty')); return; }
-      if (li.className !== it.cls) li.className = it.cls;
-      const [text, state, actions] = li.children;
-      setText(text, it.text);
-      setText(state, it.state);
-      keyed(actions, it.buttons, (b) => b.action,
-        (b) => el('button', { type: 'button', class: 'small-btn', 'data-action': b.action, 'data-id': it.id }),
-        (btn, b) => {
-          setText(btn, b.label);
-          setAttr(btn, 'aria-label', b.aria);
-          btn.disabled = !!b.disabled;
-        });
-    });
+  lists.renderMineList($('#mine'), items);
 }
 
 // Start last: every function and binding above exists by now.
