@@ -25,15 +25,14 @@ let announcer = null; // what a screen reader hears
 // The live view's modules come after the join form, so that on a slow link
 // the form is up sooner: they are asked for when Join is tapped, beside the
 // join request itself, and cost that tap no round trip of their own.
-let CafeConnection, newId, nameOf, notesFor, openVote, lastVote, setText, lists;
+let CafeConnection, newId, notesFor, openVote, setText, lists;
 let live = null;
 function loadLive() {
-  live ??= Promise.all([import('./conn.js'), import('./state.js'), import('./names.js'), import('./announce.js'), import('./keyed.js'), import('./phone-lists.js')]).then(([c, s, n, a, k, l]) => {
+  live ??= Promise.all([import('./conn.js'), import('./state.js'), import('./announce.js'), import('./keyed.js'), import('./phone-lists.js')]).then(([c, s, a, k, l]) => {
     ({ CafeConnection, newId } = c);
     ({ setText } = k);
     lists = l;
-    ({ nameOf } = n);
-    ({ notesFor, openVote, lastVote } = s);
+    ({ notesFor, openVote } = s);
     announcer = new a.Announcer({ round: true, broadcast: true });
   }, () => {
     live = null; // the next tap tries again
@@ -317,7 +316,9 @@ function draw() {
   performance.mark('phone.render');
   const st = conn.state;
   const pending = outbox();
-  if (!st) { renderMine(null, pending); return; }
+  // This phone's person, as the lists below the bar need them.
+  const person = { pid: me.pid, myDots, failed, offline: conn.status !== 'live', mine: mineSet(pending) };
+  if (!st) { lists.renderMine(person, null, pending); return; }
   $('#welcome-back').hidden = !welcomeBack;
   const self = st.people.get(me.pid);
   const muted = !!self?.muted;
@@ -360,10 +361,9 @@ function draw() {
   setText($('#question'), questionText);
   $('#compose').hidden = st.phase !== 'round' && !editing;
 
-  renderTownHall(st, host, table, muted);
-  renderMine(st, pending, muted);
-  const mine = mineSet(pending);
-  const others = table ? notesFor(st, q).filter((n) => n.table === table && !isMine(n, mine) && n.round === st.round) : [];
+  lists.renderTownHall(person, st, host, table, muted);
+  lists.renderMine(person, st, pending, muted);
+  const others = table ? notesFor(st, q).filter((n) => n.table === table && !isMine(n, person.mine) && n.round === st.round) : [];
   lists.renderNoteList($('#table-notes'), others, st.phase === 'round' ? t('phone.table.waiting') : t('phone.table.none'));
   if (conn.status === 'live') announcer.update(st, others);
   else announcer.forget();
@@ -384,87 +384,6 @@ function renderTop(st) {
   $('#timeup').hidden = !timeup;
   setText($('#broadcast'), st.broadcast || '');
   $('#broadcast').hidden = !st.broadcast;
-}
-
-// renderTownHall shows what matters between rounds and at the end: raising
-// a hand, the vote, and for hosts who is coming and what to brief them on.
-function renderTownHall(st, host, table, muted) {
-  const talk = st.phase === 'townhall' || st.phase === 'harvest';
-  $('#hand-box').hidden = !talk;
-  if (talk) {
-    // The queue as the room sees it, with this person as "You": an
-    // anonymous person finds themselves, and others see only "Someone".
-    const next = st.hands.slice(0, 5).map((id) => nameOf(st, id, me.pid));
-    const line = [
-      st.speaker ? t('speakers.now', { name: nameOf(st, st.speaker, me.pid) }) : '',
-      next.length ? (st.hands.length > 5 ? t('speakers.nextMore', { names: next.join(t('list.comma')), more: st.hands.length - 5 })
-        : t('speakers.next', { names: next.join(t('list.comma')) })) : '',
-    ].filter(Boolean).join(' · ');
-    setText($('#speakers'), line);
-    $('#speakers').hidden = !line;
-    const place = st.hands.indexOf(me.pid);
-    setText($('#hand-status'), st.speaker === me.pid ? t('phone.hand.speaking')
-      : place === 0 ? t('phone.hand.next')
-        : place > 0 ? t('phone.hand.place', { place: place + 1 }) : '');
-    setText($('#hand'), place >= 0 ? t('phone.hand.lower') : t('phone.hand.raise'));
-    $('#hand').hidden = st.speaker === me.pid;
-    $('#hand').disabled = muted && place < 0; // a muted person may still lower a hand
-  }
-
-  const v = openVote(st) || (talk ? lastVote(st) : null);
-  $('#vote-box').hidden = !v;
-  if (v) renderVote(st, v);
-
-  // Hosts: who comes to the table next round, and the table's earlier ideas.
-  const next = st.next_seats;
-  const coming = host && st.phase === 'townhall' && next
-    ? [...st.people.values()].filter((p) => p.id !== me.pid && next[p.id] === table) : [];
-  $('#coming').hidden = !coming.length;
-  if (coming.length) setText($('#coming'), t('phone.coming', { names: coming.map((p) => nameOf(st, p.id)).join(t('list.comma')) }));
-  const earlier = host && st.phase === 'round' && st.round > 1
-    ? [...st.notes.values()].filter((n) => n.table === table && n.round < st.round && !n.hidden).sort((a, b) => a.seq - b.seq) : [];
-  $('#briefing').hidden = !earlier.length;
-  lists.renderNoteList($('#briefing-notes'), earlier, null);
-}
-
-function renderVote(st, v) {
-  const mine = myDots[v.vote_id] || {};
-  const used = Object.values(mine).reduce((a, b) => a + b, 0);
-  const open = !v.closed;
-  setText($('#vote-left'), open
-    ? (used < v.dots ? t('phone.vote.left', { left: v.dots - used, dots: v.dots }) : t('phone.vote.used'))
-    : t('phone.vote.closed'));
-  const ballot = { v, mine, used, open, tally: !!v.tally };
-  lists.renderBallot($('#vote-items'), lists.voteGroups(st, v), ballot);
-}
-
-// renderMine lists this person's notes: refused ones, ones on their way,
-// saved ones (newest first) with their buttons.
-function renderMine(st, pending, muted = false) {
-  const items = [];
-  const offline = conn.status !== 'live';
-  for (const f of failed) {
-    items.push({ key: 'f' + f.id, id: f.id, cls: 'note failed', text: f.text, state: t('phone.note.failed', { reason: f.message }),
-      buttons: [{ action: 'dismiss', label: t('action.dismiss') }] });
-  }
-  const mine = mineSet(pending);
-  const saved = st ? [...st.notes.values()].filter((n) => isMine(n, mine)).sort((a, b) => b.seq - a.seq) : [];
-  const savedIds = new Set(saved.map((n) => n.id));
-  for (const p of [...pending].reverse()) {
-    if (savedIds.has(p.id)) continue;
-    items.push({ key: 'n' + p.id, id: p.id, cls: 'note sending', text: p.text, state: offline ? t('phone.note.waiting') : t('phone.note.sending'), buttons: [] });
-  }
-  const changeable = st && st.phase !== 'harvest' && st.phase !== 'closed';
-  for (const n of saved) {
-    items.push({ key: 'n' + n.id, id: n.id, cls: n.hidden ? 'note saved hidden-note' : 'note saved', text: n.text,
-      state: n.hidden ? t('phone.note.hidden') : t('phone.note.saved', { question: n.question + 1 }),
-      buttons: changeable ? [
-        { action: 'edit', label: t('action.edit'), aria: t('phone.note.editAria'), disabled: muted },
-        { action: 'delete', label: t('action.delete'), aria: t('phone.note.deleteAria') },
-      ] : [] });
-  }
-  if (!items.length) items.push(null);
-  lists.renderMineList($('#mine'), items);
 }
 
 // Start last: every function and binding above exists by now.
