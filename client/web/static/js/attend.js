@@ -62,6 +62,28 @@ function deviceKey() {
   return key;
 }
 
+// cafeGroups offers the café's own stakeholder groups once its code is
+// typed: a café may name groups of its own. The standard ones keep their
+// words in the phone's language.
+let groupsOf = '';
+async function cafeGroups(typed) {
+  const code = typed.trim().toUpperCase().replace(/[\s-]/g, '');
+  if (code.length !== 6 || code === groupsOf) return;
+  groupsOf = code;
+  try {
+    const r = await fetch(`/api/join/${encodeURIComponent(code)}`);
+    if (!r.ok) return; // the join itself says what is wrong with the code
+    const { groups } = await r.json();
+    const sel = $('#group');
+    const kept = sel.value;
+    while (sel.options.length > 1) sel.remove(1);
+    for (const g of groups) sel.append(el('option', { value: g.id, text: GROUPS[g.id] || g.name, dir: 'auto' }));
+    sel.value = groups.some((g) => g.id === kept) ? kept : '';
+  } catch {
+    groupsOf = ''; // offline: try again on the next keystroke
+  }
+}
+
 function showJoin(message) {
   $('#live').hidden = true;
   $('#removed').hidden = true;
@@ -71,6 +93,8 @@ function showJoin(message) {
     for (const [v, label] of Object.entries(GROUPS)) sel.append(el('option', { value: v, text: label }));
   }
   $('#code').value = urlCode || '';
+  cafeGroups($('#code').value);
+  $('#code').addEventListener('input', () => cafeGroups($('#code').value));
   if (message) { $('#join-error').textContent = message; $('#join-error').hidden = false; }
   $('#anonymous').addEventListener('change', () => { $('#name').disabled = $('#anonymous').checked; });
   $('#join-form').onsubmit = async (e) => {
