@@ -12,6 +12,7 @@ package redistest
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -23,6 +24,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	goredis "github.com/redis/go-redis/v9"
 )
 
 // startTimeout bounds how long a server may take to say it is ready (loading
@@ -106,7 +109,21 @@ func StartReplica(tb testing.TB, primary *Server) *Server {
 		tb.Fatalf("redistest: start replica: %v", err)
 	}
 	tb.Cleanup(s.Stop)
-	return s
+	// The replica's log says it has synced before the primary counts it as
+	// online for WAIT: wait for the primary to say so too.
+	rdb := goredis.NewClient(&goredis.Options{Addr: primary.Addr})
+	defer rdb.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		info, err := rdb.Info(context.Background(), "replication").Result()
+		if err == nil && strings.Contains(info, "state=online") {
+			return s
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("redistest: the primary never saw its replica online: %v\n%s", err, info)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // Binary returns the path of redis-server, skipping tb when it is missing
