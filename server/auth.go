@@ -83,6 +83,11 @@ const JoinCodeLength = 6
 
 var errBadCode = protocol.Errorf(protocol.CodeInvalid, "that is not a join code")
 
+// maxTypedCode bounds a join code as typed, with the spaces and dashes
+// people add: anything longer is no code, and is refused before it costs
+// a lookup or a throttle key.
+const maxTypedCode = 16
+
 // NewJoinCode draws a join code. Each character is uniform over the
 // alphabet: bytes at or above the largest multiple of its length are drawn
 // again (a plain modulo would make the first characters of the alphabet

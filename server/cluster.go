@@ -164,7 +164,8 @@ func fromResult(r result) fwdResult {
 // request with the owner's result, or with a retry-later error when the
 // owner cannot be reached in time. It runs on the follower's forwarding
 // goroutine, one batch at a time, so a device's commands keep their order.
-func (c *cluster) forward(ctx context.Context, cafeID string, batch []*request, timeout time.Duration) {
+func (c *cluster) forward(ctx context.Context, r *runner, batch []*request, timeout time.Duration) {
+	cafeID := r.id
 	fail := func(err error) {
 		for _, req := range batch {
 			if req.done != nil {
@@ -219,9 +220,7 @@ func (c *cluster) forward(ctx context.Context, cafeID string, batch []*request, 
 				return
 			}
 			for i, req := range batch {
-				if req.done != nil {
-					req.done(toResult(results[i]))
-				}
+				r.answer(ctx, req, toResult(results[i]))
 			}
 			return
 		case <-watch.C:
@@ -263,7 +262,10 @@ func (s *Server) serveMailbox(ctx context.Context) {
 			ch := c.pending[m.ID]
 			c.mu.Unlock()
 			if ch != nil {
-				ch <- m.Results
+				select {
+				case ch <- m.Results:
+				default: // a duplicate answer; the first one counts
+				}
 			}
 		case "commands":
 			go s.runForwarded(ctx, m)
@@ -294,6 +296,9 @@ func (s *Server) runForwarded(ctx context.Context, m mail) {
 			}
 			wg.Add(1)
 			r.submit(cmd, func(res result) {
+				if errors.Is(res.err, errUnloaded) {
+					res.err = errNotOwner // the sender's device tries again
+				}
 				results[i] = fromResult(res)
 				wg.Done()
 			})
@@ -346,6 +351,7 @@ type ownership struct {
 	renewedAt time.Time
 	relay     <-chan protocol.Event
 	fwd       chan []*request
+	answers   chan answered
 }
 
 // owns says whether this runner may decide and append: always on a single
@@ -435,16 +441,61 @@ func (r *runner) startCluster(ctx context.Context) {
 	r.clusterT = time.NewTicker(c.lease / 3)
 	r.clusterC = r.clusterT.C
 	r.fwd = make(chan []*request, 64)
+	r.answers = make(chan answered, 64)
 	go func() {
 		for {
 			select {
 			case <-ctx.Done():
-				return
+				// Batches still queued are answered, never dropped.
+				for {
+					select {
+					case batch := <-r.fwd:
+						for _, req := range batch {
+							if req.done != nil {
+								req.done(result{err: errNotOwner})
+							}
+						}
+					default:
+						return
+					}
+				}
 			case batch := <-r.fwd:
-				c.forward(ctx, r.id, batch, r.srv.cfg.ForwardTimeout)
+				c.forward(ctx, r, batch, r.srv.cfg.ForwardTimeout)
 			}
 		}
 	}()
+}
+
+// answered is the owner's answer to a forwarded command, on its way to the
+// device through the runner.
+type answered struct {
+	req *request
+	res result
+}
+
+// answer hands the owner's answer to the run goroutine, which sends it only
+// once the events it acknowledges have gone out: on every connection the
+// events of a command arrive before its ack, on a follower too.
+func (r *runner) answer(ctx context.Context, req *request, res result) {
+	if req.done == nil {
+		return
+	}
+	select {
+	case r.answers <- answered{req, res}:
+	case <-ctx.Done():
+		req.done(res)
+	}
+}
+
+// deliverAnswer sends a forwarded command's answer, reading the log first
+// if its events have not arrived through the subscription yet.
+func (r *runner) deliverAnswer(ctx context.Context, a answered) {
+	if a.res.err == nil && a.res.ack.Seq > r.sent {
+		if err := r.catchUp(ctx); err != nil {
+			r.log.Warn("reading the events of a forwarded command", "err", err)
+		}
+	}
+	a.req.done(a.res)
 }
 
 // toOwner hands a follower's batch to the forwarding goroutine.

@@ -126,6 +126,9 @@ func TestHostileHTTPIsRefusedWithAClearErrorAndChangesNothing(t *testing.T) {
 		{"a sandboxed page of the same site is forbidden even with fetch metadata", func(t *testing.T) {
 			expectJSONError(t, httpCall{method: "POST", path: "/api/join", body: joinBody, header: map[string]string{"Origin": "null", "Sec-Fetch-Site": "same-site"}}.do(ts), 403, protocol.CodeForbidden)
 		}},
+		{"joining with a code longer than any code is invalid, before it costs a throttle key", func(t *testing.T) {
+			expectJSONError(t, httpCall{method: "POST", path: "/api/join", body: fmt.Sprintf(`{"code":%q}`, strings.Repeat("A", 4000))}.do(ts), 400, protocol.CodeInvalid)
+		}},
 		{"joining with a device key that is too short is invalid", func(t *testing.T) {
 			e := expectJSONError(t, httpCall{method: "POST", path: "/api/join", body: fmt.Sprintf(`{"code":%q,"device":"short"}`, live.JoinCode)}.do(ts), 400, protocol.CodeInvalid)
 			if e.Message != "this device key is not valid" {

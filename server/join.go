@@ -50,6 +50,11 @@ func (s *Server) handleJoin(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, err)
 		return
 	}
+	if len(req.Code) > maxTypedCode {
+		// Checked before the throttle, whose keys it would otherwise grow.
+		s.writeError(w, errBadCode)
+		return
+	}
 	// Joins are throttled per address and café on top of the request
 	// budget: a room behind one NAT arrives in a burst, a script that mints
 	// fresh participants (and fresh dots) keeps going.

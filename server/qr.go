@@ -23,7 +23,7 @@ const qrCacheSize = 512
 // exist, once, and the request budget of the address pays for it.
 func (s *Server) handleQR(w http.ResponseWriter, r *http.Request) {
 	code := NormalizeJoinCode(r.PathValue("code"))
-	if code == "" || len(code) > 16 {
+	if code == "" || len(code) > maxTypedCode {
 		s.writeError(w, errBadCode)
 		return
 	}

@@ -162,6 +162,9 @@ func (r *runner) stoppedErr() error {
 // server holds its lock around it (see Server.unload). From then on every
 // caller is told errUnloaded, and loads the café afresh.
 func (r *runner) markUnloading() bool {
+	if len(r.fwd) > 0 {
+		return false // commands on their way to the owner are use
+	}
 	return r.inbox.closeIfEmpty(errUnloaded)
 }
 
@@ -216,6 +219,9 @@ func (r *runner) attach(ctx context.Context, s subscriber, epoch, seq uint64) er
 	case <-r.done:
 		return r.stoppedErr()
 	case <-ctx.Done():
+		// The runner may attach s after all: take it back, so a
+		// connection that gave up does not keep the café loaded.
+		r.detach(s)
 		return ctx.Err()
 	}
 }
@@ -294,7 +300,10 @@ func (r *runner) run(ctx context.Context) {
 			r.relayed(ctx, ev, ok)
 		case <-r.clusterC:
 			r.clusterTick(ctx)
+		case a := <-r.answers:
+			r.deliverAnswer(ctx, a)
 		case <-r.inbox.ready:
+			r.notIdle() // commands (forwarded ones too) are use
 			batch := r.inbox.take(nil, r.srv.cfg.MaxBatch)
 			if len(batch) == 0 {
 				continue
@@ -347,6 +356,11 @@ func (r *runner) stop() {
 	for _, req := range r.inbox.close(errRunnerStopped) {
 		req.done(result{err: errRunnerStopped})
 	}
+	// Devices still attached (the café failed; at shutdown the server has
+	// closed them already) reconnect and resume on a fresh load.
+	for s := range r.subs {
+		s.kill(protocol.CloseUnavailable, "this café restarts; reconnecting", false)
+	}
 }
 
 // armTimer points the timer at the running round's deadline. After a
@@ -366,6 +380,14 @@ func (r *runner) armTimer() {
 	}
 	r.timer.Reset(dl.Sub(r.srv.cfg.Now()))
 	r.timerC, r.armedFor = r.timer.C, dl
+}
+
+// notIdle restarts the count down to unloading.
+func (r *runner) notIdle() {
+	if r.idleC != nil {
+		r.idle.Stop()
+		r.idleC = nil
+	}
 }
 
 // armIdle counts down to unloading while nobody is connected and no round
