@@ -26,6 +26,9 @@ import (
 type API struct {
 	BaseURL string
 	HTTP    *http.Client // default http.DefaultClient
+	// AdminKey, when set, is sent with every request: the key that lets a
+	// device other than the server's machine create cafés.
+	AdminKey string
 }
 
 // CreateCafe creates a café.
@@ -50,6 +53,9 @@ func (a API) post(ctx context.Context, path string, body, out any) error {
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	if a.AdminKey != "" {
+		req.Header.Set("Authorization", "Bearer "+a.AdminKey)
+	}
 	hc := a.HTTP
 	if hc == nil {
 		hc = http.DefaultClient

@@ -139,10 +139,10 @@ waitFor "$bin" health -url "$public/readyz" -timeout 1s ||
 
 cat <<EOF
 The worldcafe cluster is running: three nodes behind nginx, sharing Redis.
-  Facilitator (create and run a café): $public/
+  Facilitator (create and run a café): $public/#key=$admin
   Attendees (join with the code shown): $public/join
   Wall (projector):                     $public/wall
-  Create a café from another device:    $public/#key=$admin
+  (behind the load balancer every café is created with that key: give the link only to facilitators)
 The load balancer listens on this machine only (127.0.0.1).
   nginx        pid $nginx_pid   127.0.0.1:$lb_port
   node1        pid ${node_pids[0]}   127.0.0.1:${node_ports[0]}

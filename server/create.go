@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -53,11 +55,38 @@ func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request) {
 // from this machine, or carries the admin key. A café costs memory and a
 // join code, and the venue's Wi-Fi is open to anyone.
 func (s *Server) mayCreate(r *http.Request) bool {
-	if ip := net.ParseIP(clientIP(r)); ip != nil && ip.IsLoopback() {
+	if s.fromThisMachine(r) {
 		return true
 	}
 	key := bearerToken(r)
 	return s.cfg.AdminToken != "" && key != "" && sameSecret(key, s.cfg.AdminToken)
+}
+
+// fromThisMachine says whether r is the operator at the server's own
+// machine. Loopback alone is not enough: a reverse proxy on the machine
+// forwards everyone's requests from loopback (it says so in
+// X-Forwarded-For or Forwarded), and a web page that rebinds its own host
+// name to this machine reaches it from loopback too, under a Host that is
+// no address of ours.
+func (s *Server) fromThisMachine(r *http.Request) bool {
+	ip := net.ParseIP(clientIP(r))
+	if ip == nil || !ip.IsLoopback() {
+		return false
+	}
+	if r.Header.Get("X-Forwarded-For") != "" || r.Header.Get("Forwarded") != "" {
+		return false
+	}
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if strings.EqualFold(host, "localhost") || net.ParseIP(strings.Trim(host, "[]")) != nil {
+		return true
+	}
+	if pu, err := url.Parse(s.cfg.PublicURL); err == nil && s.cfg.PublicURL != "" && strings.EqualFold(host, pu.Hostname()) {
+		return true
+	}
+	return false
 }
 
 // CreateCafe creates a café: it reserves a join code, mints the

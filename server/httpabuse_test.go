@@ -36,6 +36,13 @@ func (c httpCall) do(ts *testServer) *httptest.ResponseRecorder {
 	req.RemoteAddr = lanAddr
 	if c.from != "" {
 		req.RemoteAddr = c.from
+		// The operator at the server's machine opens it as localhost.
+		if host, _, _ := net.SplitHostPort(c.from); net.ParseIP(host).IsLoopback() {
+			req.Host = "localhost:8080"
+		}
+	}
+	if h, ok := c.header["Host"]; ok {
+		req.Host = h
 	}
 	if c.body != "" {
 		req.Header.Set("Content-Type", "application/json")
@@ -116,6 +123,12 @@ func TestHostileHTTPIsRefusedWithAClearErrorAndChangesNothing(t *testing.T) {
 		}},
 		{"joining from a foreign web page is forbidden", func(t *testing.T) {
 			expectJSONError(t, httpCall{method: "POST", path: "/api/join", body: joinBody, header: map[string]string{"Origin": "http://evil.example"}}.do(ts), 403, protocol.CodeForbidden)
+		}},
+		{"creating through a proxy on the server's machine needs the key", func(t *testing.T) {
+			expectJSONError(t, httpCall{method: "POST", path: "/api/cafes", body: create, from: "127.0.0.1:5000", header: map[string]string{"X-Forwarded-For": "192.168.1.77"}}.do(ts), 403, protocol.CodeForbidden)
+		}},
+		{"creating from a page that rebinds its own name to the server's machine needs the key", func(t *testing.T) {
+			expectJSONError(t, httpCall{method: "POST", path: "/api/cafes", body: create, from: "127.0.0.1:5000", header: map[string]string{"Host": "rebound.example:8080"}}.do(ts), 403, protocol.CodeForbidden)
 		}},
 		{"joining from a sandboxed page (Origin: null) is forbidden", func(t *testing.T) {
 			expectJSONError(t, httpCall{method: "POST", path: "/api/join", body: joinBody, header: map[string]string{"Origin": "null"}}.do(ts), 403, protocol.CodeForbidden)
