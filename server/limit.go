@@ -203,12 +203,25 @@ func (l *ipLimits) closeParticipant(who string, p *participantLimits, now time.T
 	}
 }
 
-// clientIP is the address the request came from. Forwarded headers are not
-// trusted: behind a proxy, raise the per-address limits instead.
+// clientIP is who the request came from, as the per-address limits count
+// them. Forwarded headers are not trusted: behind a proxy, raise the
+// per-address limits instead.
 func clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr
 	}
-	return host
+	return addressKey(host)
+}
+
+// addressKey is the key of one client for the per-address limits: its
+// IPv4 address, or the /64 of an IPv6 one, since a single device on an
+// IPv6 network may use any address of its /64 and would otherwise have a
+// budget per address. Loopback stays itself.
+func addressKey(host string) string {
+	ip := net.ParseIP(host)
+	if ip == nil || ip.To4() != nil || ip.IsLoopback() {
+		return host
+	}
+	return (&net.IPNet{IP: ip.Mask(net.CIDRMask(64, 128)), Mask: net.CIDRMask(64, 128)}).String()
 }

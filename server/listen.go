@@ -88,5 +88,5 @@ func peerIP(c net.Conn) string {
 	if err != nil {
 		return addr
 	}
-	return host
+	return addressKey(host)
 }
