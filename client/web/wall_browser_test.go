@@ -443,10 +443,14 @@ func TestTheWallOpensWithAWallCode(t *testing.T) {
 	}
 	tablet := newView(t, t, browser, "facilitator", 1280, 800, false)
 	do(t, tablet, chromedp.Navigate(fmt.Sprintf("%s/facilitate#%s.%s", srv.URL, created.Cafe, created.FacilitatorToken)))
-	mint := `fetch("/api/cafes/` + created.Cafe + `/wall", { method: "POST", headers: { Authorization: "Bearer ` + created.FacilitatorToken + `" } }).then((r) => r.json()).then((j) => { window.wallCode = j.wall_code; }), true`
-	waitFor(t, tablet, "the tablet's page", `document.readyState === "complete"`, waitLong, isTrue)
-	eval[bool](t, tablet, mint)
-	code, _ := waitFor(t, tablet, "a wall code", `window.wallCode || ""`, waitLong, func(s string) bool { return len(s) == 6 })
+	// The facilitator asks the tablet for a code and reads it off the
+	// screen.
+	waitFor(t, tablet, "the tablet's code button", visibleJS("#wall-code-btn"), waitLong, isTrue)
+	do(t, tablet, chromedp.Click(chromedp.CSS("#wall-code-btn")))
+	code, _ := waitFor(t, tablet, "a wall code on the tablet", `document.querySelector("#wall-code").dataset.code || ""`, waitLong, func(s string) bool { return len(s) == 6 })
+	if shown := eval[string](t, tablet, textJS("#wall-code")); !strings.Contains(shown, code) || !strings.Contains(shown, "/wall") {
+		t.Errorf("the tablet says %q, want the code %s and the wall's address", shown, code)
+	}
 
 	wall := newView(t, t, browser, "wall", 1920, 1080, false)
 	t.Cleanup(func() { reportConsole(t, []*view{tablet, wall}) })

@@ -172,6 +172,24 @@ async function fetchWallLink(conn) {
   if (conn.state) scheduleRender(conn);
 }
 
+// showWallCode mints a short code the projector's computer types on the
+// wall page (no link to carry over), valid once for a few minutes.
+async function showWallCode() {
+  const err = $('#control-error');
+  try {
+    const resp = await fetch(`/api/cafes/${cafe}/wall`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+    const data = await resp.json();
+    if (!resp.ok) throw new Error(data.error?.message || t('error.status', { status: resp.status }));
+    const out = $('#wall-code');
+    out.textContent = t('fac.wall.codeShown', { url: `${originOf(data.wall_url) || publicBase}/wall`, code: data.wall_code });
+    out.dataset.code = data.wall_code;
+    out.hidden = false;
+    err.hidden = true;
+  } catch (ex) {
+    showError(err, ex);
+  }
+}
+
 function wire(conn) {
   const act = (type, data) => async () => {
     const err = $('#control-error');
@@ -229,6 +247,7 @@ function wire(conn) {
   $('#report-token').value = token;
   $('#report-lang').value = lang; // the report's headings in this tablet's language
   $('#make-wall').addEventListener('click', () => fetchWallLink(conn));
+  $('#wall-code-btn').addEventListener('click', showWallCode);
   $('#report-form').action = `/api/cafes/${cafe}/report`;
 
   // The join panel shows in every phase; the facilitator may fold it away
