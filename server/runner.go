@@ -330,8 +330,10 @@ func (r *runner) run(ctx context.Context) {
 		case <-r.idleC:
 			r.idleC = nil
 			if r.srv.unload(r) {
-				r.saveSnapshotNow()
+				// The lease first: a load of the café that starts now,
+				// on this node or another, can own it at once.
 				r.release()
+				r.saveSnapshotNow()
 				return
 			}
 		}
