@@ -101,6 +101,9 @@ func (m *Main) ParseFlags(args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
 	}
+	if err := checkEnv(); err != nil {
+		return err
+	}
 	for _, o := range strings.Split(*origins, ",") {
 		if o = strings.TrimSpace(o); o != "" {
 			m.AllowedOrigins = append(m.AllowedOrigins, o)
@@ -108,6 +111,34 @@ func (m *Main) ParseFlags(args []string) error {
 	}
 	if m.LogFormat != "text" && m.LogFormat != "json" {
 		return fmt.Errorf("%w: -log-format must be text or json", errUsage)
+	}
+	return nil
+}
+
+// numberEnv and durationEnv are the environment variables that hold a
+// number or a duration: one that does not parse is refused, not quietly
+// read as the default.
+var (
+	numberEnv = []string{"WORLDCAFE_MESSAGE_RATE", "WORLDCAFE_IP_REQUEST_RATE", "WORLDCAFE_IP_MAX_CONNS",
+		"WORLDCAFE_IP_UPGRADE_RATE", "WORLDCAFE_PARTICIPANT_CONNECT_RATE", "WORLDCAFE_PARTICIPANT_MESSAGE_RATE",
+		"WORLDCAFE_PARTICIPANT_MAX_CONNS"}
+	durationEnv = []string{"WORLDCAFE_LEASE"}
+)
+
+func checkEnv() error {
+	for _, name := range numberEnv {
+		if v, ok := os.LookupEnv(name); ok {
+			if _, err := strconv.ParseFloat(v, 64); err != nil {
+				return fmt.Errorf("%w: %s=%q is not a number", errUsage, name, v)
+			}
+		}
+	}
+	for _, name := range durationEnv {
+		if v, ok := os.LookupEnv(name); ok {
+			if _, err := time.ParseDuration(v); err != nil {
+				return fmt.Errorf("%w: %s=%q is not a duration such as 3s", errUsage, name, v)
+			}
+		}
 	}
 	return nil
 }

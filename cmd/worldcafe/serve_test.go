@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -89,5 +90,18 @@ func TestLinksNameTheLANAddressEvenWhenTheTabletOpenedLocalhost(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), want[:len(want)-len("/join/")]) {
 		t.Errorf("the printed links do not name %s:\n%s", want, out.String())
+	}
+}
+
+func TestAnEnvironmentNumberThatDoesNotParseIsRefused(t *testing.T) {
+	for name, value := range map[string]string{"WORLDCAFE_IP_MAX_CONNS": "abc", "WORLDCAFE_LEASE": "3"} {
+		t.Run(name, func(t *testing.T) {
+			t.Setenv(name, value)
+			m := &Main{Stdout: io.Discard, Stderr: io.Discard}
+			err := m.ParseFlags(nil)
+			if !errors.Is(err, errUsage) || !strings.Contains(err.Error(), name) {
+				t.Fatalf("ParseFlags with %s=%q = %v, want a usage error naming it", name, value, err)
+			}
+		})
 	}
 }
