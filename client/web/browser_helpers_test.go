@@ -531,11 +531,25 @@ type testServer struct {
 
 func startServer(t *testing.T) testServer {
 	t.Helper()
+	return startServerWith(t, server.Config{})
+}
+
+// startServerWith starts a server on a new bbolt file with the web app and
+// cfg's settings; rate limits are off unless cfg sets them.
+func startServerWith(t *testing.T, cfg server.Config) testServer {
+	t.Helper()
 	st, err := bolt.Open(filepath.Join(t.TempDir(), "worldcafe.db"), bolt.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := server.New(server.Config{Store: st, Static: web.Handler(), MessageRate: -1, IPRequestRate: -1})
+	cfg.Store, cfg.Static = st, web.Handler()
+	if cfg.MessageRate == 0 {
+		cfg.MessageRate = -1
+	}
+	if cfg.IPRequestRate == 0 {
+		cfg.IPRequestRate = -1
+	}
+	srv, err := server.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

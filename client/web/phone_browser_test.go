@@ -10,8 +10,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,10 +21,8 @@ import (
 
 	"github.com/worldcafe/worldcafe/cafe"
 	"github.com/worldcafe/worldcafe/client"
-	"github.com/worldcafe/worldcafe/client/web"
 	"github.com/worldcafe/worldcafe/protocol"
 	"github.com/worldcafe/worldcafe/server"
-	"github.com/worldcafe/worldcafe/store/bolt"
 )
 
 const (
@@ -49,29 +45,7 @@ func (c *skewedClock) now() time.Time { return time.Now().Add(time.Duration(c.sk
 // the phone resumes them rather than taking a snapshot.
 func startPhoneServer(t *testing.T, clock *skewedClock) testServer {
 	t.Helper()
-	st, err := bolt.Open(filepath.Join(t.TempDir(), "worldcafe.db"), bolt.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := server.New(server.Config{
-		Store: st, Static: web.Handler(), MessageRate: -1, IPRequestRate: -1, Now: clock.now,
-		ResumeWindow: 2 * catchUpEvents, QueueBytes: 32 << 20,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		srv.Shutdown(ctx)
-		hs.Close()
-		st.Close()
-	})
-	return testServer{URL: hs.URL, Store: st, Metrics: srv.Metrics()}
+	return startServerWith(t, server.Config{Now: clock.now, ResumeWindow: 2 * catchUpEvents, QueueBytes: 32 << 20})
 }
 
 // dialFacilitator connects the facilitator's tablet as a Go client and

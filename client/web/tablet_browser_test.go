@@ -10,22 +10,18 @@ package web_test
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/worldcafe/worldcafe/cafe"
-	"github.com/worldcafe/worldcafe/client/web"
 	"github.com/worldcafe/worldcafe/protocol"
 	"github.com/worldcafe/worldcafe/server"
-	"github.com/worldcafe/worldcafe/store/bolt"
 )
 
 // The tablet's size in the room: a 11" tablet held landscape.
@@ -383,7 +379,7 @@ func TestTheTabletWarnsWhenOpenedOffThePublicAddress(t *testing.T) {
 	chromium := findChromium(t)
 	shots := screenshotDir(t)
 	const public = "http://192.0.2.20:8080"
-	srv := startServerWith(t, server.Config{PublicURL: public + "/"})
+	srv := startServerWith(t, server.Config{PublicURL: public + "/"}).URL
 	browser := startBrowser(t, chromium)
 
 	fac := newView(t, t, browser, "tablet-elsewhere", tabletW, tabletH, false)
@@ -443,30 +439,4 @@ func screenshotView(t *testing.T, v *view, dir, name string) {
 	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// startServerWith starts a server like startServer, with cfg's PublicURL.
-func startServerWith(t *testing.T, cfg server.Config) string {
-	t.Helper()
-	st, err := bolt.Open(filepath.Join(t.TempDir(), "worldcafe.db"), bolt.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Store, cfg.Static, cfg.MessageRate, cfg.IPRequestRate = st, web.Handler(), -1, -1
-	srv, err := server.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		srv.Shutdown(ctx)
-		hs.Close()
-		st.Close()
-	})
-	return hs.URL
 }
