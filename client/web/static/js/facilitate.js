@@ -9,8 +9,10 @@
 import { Announcer } from './announce.js';
 import { CafeConnection } from './conn.js';
 import { lang, t } from './i18n.js';
-import { countsPerQuestion, joinsWithin, noteAuthor, notesFor, openVote, lastVote, voteItems } from './state.js';
-import { nameOf } from './names.js';
+import { countsPerQuestion, noteAuthor, notesFor, openVote, lastVote, voteItems } from './state.js';
+import { setAttr, setOptions, setText, keyed } from './keyed.js';
+import { groupName, nameOf } from './names.js';
+import { renderJoinRate, renderPeople, wirePeople } from './people.js';
 import { $, GROUPS, el, formatClock, load, phaseLabel, remainingMs, renderStatus, save } from './ui.js';
 
 const [cafe, token] = location.hash.slice(1).split('.');
@@ -21,14 +23,6 @@ let view = 'tables'; // how the notes panel arranges notes: 'tables' or 'themes'
 // the notes panel always follows the round, where moderation happens.
 let picked = null;
 let themeCounter = 0;
-// The people list: who is being asked "remove?", and each person's last
-// refusal (such as "table 3 already has a host"), shown beside their row.
-let confirming = '';
-const rowErrors = new Map();
-const PEOPLE_SHOWN = 60; // rows drawn at once; the filter finds the others
-// BURST_PER_MIN joins in a minute is more than a room arriving: scripted
-// joins, most likely. The tablet says so.
-const BURST_PER_MIN = 20;
 const announcer = new Announcer({ hands: true });
 // A hidden tab gets no animation frames: a draw waits at most this long.
 const DRAW_WAIT_MS = 200;
@@ -97,52 +91,6 @@ function scheduleRender(conn) {
   };
   frame = requestAnimationFrame(draw);
   timer = setTimeout(draw, DRAW_WAIT_MS);
-}
-
-// keyed makes parent's children match items, one element per key: an
-// element whose key is still there is updated in place (never moved when
-// it is already in its place, so it keeps focus), new ones are made, gone
-// ones removed. Children without a key (an "empty" line) go.
-function keyed(parent, items, keyOf, make, update) {
-  const old = new Map();
-  for (const c of [...parent.children]) {
-    if (c.dataset.key === undefined) c.remove();
-    else old.set(c.dataset.key, c);
-  }
-  let i = 0;
-  for (const it of items) {
-    const k = String(keyOf(it));
-    let e = old.get(k);
-    if (e) old.delete(k);
-    else {
-      e = make(it);
-      e.dataset.key = k;
-    }
-    update(e, it);
-    const at = parent.children[i] || null;
-    if (at !== e) parent.insertBefore(e, at);
-    i++;
-  }
-  for (const e of old.values()) e.remove();
-}
-
-function setText(e, s) { if (e.textContent !== s) e.textContent = s; }
-
-function setAttr(e, name, v) {
-  if (v === null || v === undefined || v === false) {
-    if (e.hasAttribute(name)) e.removeAttribute(name);
-  } else if (e.getAttribute(name) !== String(v)) e.setAttribute(name, String(v));
-}
-
-// setOptions fills a select only when its list changed: rewriting the
-// options of an open list would close it under the facilitator's finger.
-function setOptions(sel, options, value) {
-  const sig = JSON.stringify(options);
-  if (sel.dataset.sig !== sig) {
-    sel.replaceChildren(...options.map(([v, text]) => el('option', { value: v, text })));
-    sel.dataset.sig = sig;
-  }
-  if (value !== undefined && sel.value !== String(value)) sel.value = String(value);
 }
 
 function showError(err, ex) {
@@ -331,40 +279,7 @@ function wire(conn) {
   $('#btn-reveal').addEventListener('click', () => { const v = openVote(conn.state); if (v) act('vote.reveal', { vote_id: v.vote_id })(); });
   $('#btn-close-vote').addEventListener('click', () => { const v = openVote(conn.state); if (v) act('vote.close', { vote_id: v.vote_id })(); });
 
-  // People: host, mute, remove. Each answer or refusal shows on the row.
-  const personAct = async (pid, type, data) => {
-    rowErrors.delete(pid);
-    try {
-      await conn.send(type, { participant_id: pid, ...data });
-    } catch (ex) {
-      rowErrors.set(pid, ex.code === 'offline' ? t('error.notConnected') : ex.message);
-    }
-    render(conn);
-  };
-  $('#people').addEventListener('click', (e) => {
-    const b = e.target.closest('button[data-action]');
-    if (!b) return;
-    const pid = b.closest('li[data-pid]')?.dataset.pid;
-    const p = pid && conn.state?.people.get(pid);
-    if (!p) return;
-    switch (b.dataset.action) {
-      case 'role': personAct(pid, 'participant.role', { role: p.role === 'host' ? 'attendee' : 'host' }); break;
-      case 'mute': personAct(pid, 'participant.mute', { muted: !p.muted }); break;
-      case 'remove':
-        confirming = pid;
-        rowErrors.delete(pid);
-        render(conn);
-        document.querySelector(`li[data-pid="${CSS.escape(pid)}"] button[data-action="remove-cancel"]`)?.focus();
-        break;
-      case 'remove-cancel':
-        confirming = '';
-        render(conn);
-        document.querySelector(`li[data-pid="${CSS.escape(pid)}"] button[data-action="remove"]`)?.focus();
-        break;
-      case 'remove-confirm': confirming = ''; personAct(pid, 'participant.remove', {}); break;
-    }
-  });
-  $('#people-filter').addEventListener('input', () => renderPeople(conn));
+  wirePeople(conn, () => render(conn));
 
   // Seating for the coming round: the facilitator may move someone.
   $('#seating-list').addEventListener('change', (e) => {
@@ -496,14 +411,6 @@ function renderJoin(conn) {
       setText(li.children[0], groupName(st, g));
       setText(li.children[1], t('count.number', { n }));
     });
-}
-
-// groupName names a stakeholder group: the seven standard ones in this
-// tablet's language, a café's own ones as the facilitator wrote them.
-function groupName(st, g) {
-  if (!g) return t('group.unstated');
-  if (GROUPS[g]) return GROUPS[g];
-  return (st.groups || []).find((x) => x.id === g)?.name || g;
 }
 
 // renderChips shows each question's count of notes; outside a round each
@@ -675,81 +582,3 @@ function renderSeating(st) {
     });
 }
 
-// personLabel is how the tablet names a person in its list. An anonymous
-// person shows neither name nor group.
-function personLabel(p) {
-  if (p.anonymous) return t('name.anonymous');
-  return p.name || t('name.none');
-}
-
-function renderPeople(conn) {
-  const st = conn.state;
-  const show = st.phase !== 'closed';
-  $('#people-panel').hidden = !show;
-  if (!show) return;
-  const filter = $('#people-filter').value.trim().toLowerCase();
-  let people = [...st.people.values()];
-  if (filter) {
-    people = people.filter((p) => personLabel(p).toLowerCase().includes(filter) || String(p.table) === filter.replace(/^table\s*/, ''));
-  }
-  people.sort((a, b) => a.table - b.table || (b.role === 'host') - (a.role === 'host') || personLabel(a).localeCompare(personLabel(b)));
-  const shown = people.slice(0, PEOPLE_SHOWN);
-  $('#people-more').hidden = shown.length === people.length;
-  setText($('#people-more'), t('fac.people.more', { shown: shown.length, total: people.length }));
-  const list = $('#people');
-  if (!people.length) {
-    list.replaceChildren(el('li', { class: 'empty', text: filter ? t('fac.people.noMatch') : t('fac.people.nobody') }));
-    return;
-  }
-  keyed(list, shown, (p) => p.id,
-    (p) => el('li', { 'data-pid': p.id },
-      el('span', { class: 'person-name', dir: 'auto' }),
-      el('span', { class: 'person-facts' }),
-      el('span', { class: 'person-actions' },
-        el('button', { type: 'button', class: 'small-btn', 'data-action': 'role' }),
-        el('button', { type: 'button', class: 'small-btn', 'data-action': 'mute' }),
-        el('button', { type: 'button', class: 'small-btn danger', 'data-action': 'remove' }, t('fac.person.remove'))),
-      el('p', { class: 'error row-error', role: 'alert', hidden: true }),
-      el('div', { class: 'confirm', role: 'alertdialog', hidden: true },
-        el('p'),
-        el('button', { type: 'button', class: 'small-btn danger', 'data-action': 'remove-confirm' }, t('fac.person.removeForGood')),
-        el('button', { type: 'button', class: 'small-btn secondary', 'data-action': 'remove-cancel' }, t('action.cancel')))),
-    (li, p) => updatePerson(li, p));
-}
-
-function updatePerson(li, p) {
-  const label = personLabel(p);
-  const host = p.role === 'host';
-  const [name, facts, actions, error, ask] = li.children;
-  const [role, mute, remove] = actions.children;
-  setAttr(li, 'class', p.muted ? 'person muted' : 'person');
-  setAttr(li, 'data-role', p.role);
-  setAttr(li, 'data-muted', String(!!p.muted));
-  setText(name, label);
-  setText(facts, [t('table.n', { table: p.table }), host ? t('fac.person.host') : '', p.muted ? t('fac.person.muted') : '',
-    !p.anonymous && p.group ? GROUPS[p.group] || '' : ''].filter(Boolean).join(t('list.dot')));
-  setAttr(role, 'aria-pressed', String(host));
-  setAttr(role, 'aria-label', t(host ? 'fac.person.unhostAria' : 'fac.person.hostAria', { name: label, table: p.table }));
-  setText(role, host ? t('fac.person.unhost') : t('fac.person.makeHost'));
-  setAttr(mute, 'aria-pressed', String(!!p.muted));
-  setAttr(mute, 'aria-label', t(p.muted ? 'fac.person.unmuteAria' : 'fac.person.muteAria', { name: label }));
-  setText(mute, p.muted ? t('fac.person.unmute') : t('fac.person.mute'));
-  setAttr(remove, 'aria-label', t('fac.person.removeAria', { name: label }));
-  const err = rowErrors.get(p.id) || '';
-  error.hidden = !err;
-  setText(error, err);
-  ask.hidden = confirming !== p.id;
-  setAttr(ask, 'aria-label', t('fac.person.removeAsk', { name: label }));
-  setText(ask.firstChild, t('fac.person.removeConfirm', { name: label }));
-}
-
-// renderJoinRate says how many joined in the last minute, and marks a burst:
-// scripted joins stand out from a room arriving.
-function renderJoinRate(conn) {
-  const n = joinsWithin(conn.state, conn.now());
-  const burst = n > BURST_PER_MIN;
-  const line = $('#join-rate');
-  setText(line, n === 0 ? t('fac.joins.none') : t(burst ? 'fac.joins.burst' : 'fac.joins', { n }));
-  line.dataset.burst = String(burst);
-  line.dataset.count = String(n);
-}

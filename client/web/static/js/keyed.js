@@ -1,9 +1,11 @@
-// keyed.js: lists drawn by key. A view that redraws a whole list on every
+// keyed.js: lists drawn by key, for the tablet and the phone. A view that redraws a whole list on every
 // event throws away the element under the user's finger: keyboard focus
 // falls to <body>, a half-typed select closes, a second Enter on "+" does
 // nothing. keyed() keeps each item's element from one draw to the next,
 // changes only what differs, and moves an element only when the order
 // changed, so a focused button stays focused while notes arrive around it.
+
+import { el } from './ui.js';
 
 // keyed makes parent's children the elements of items, in order. key(item)
 // names an item across draws; make(item) builds a new element for it;
@@ -11,7 +13,10 @@
 // kept elements alike). Children with no key are dropped.
 export function keyed(parent, items, key, make, update) {
   const old = new Map();
-  for (const c of parent.children) old.set(c.dataset.key, c);
+  for (const c of [...parent.children]) {
+    if (c.dataset.key === undefined) c.remove(); // an "empty" line, say
+    else old.set(c.dataset.key, c);
+  }
   const kept = new Set();
   let prev = null;
   for (const item of items) {
@@ -45,4 +50,15 @@ export function setAttr(node, name, value) {
   }
   const v = value === true ? '' : String(value);
   if (node.getAttribute(name) !== v) node.setAttribute(name, v);
+}
+
+// setOptions fills a select only when its list changed: rewriting the
+// options of an open list would close it under the user's finger.
+export function setOptions(sel, options, value) {
+  const sig = JSON.stringify(options);
+  if (sel.dataset.sig !== sig) {
+    sel.replaceChildren(...options.map(([v, text]) => el('option', { value: v, text })));
+    sel.dataset.sig = sig;
+  }
+  if (value !== undefined && sel.value !== String(value)) sel.value = String(value);
 }
