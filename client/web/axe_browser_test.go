@@ -137,18 +137,7 @@ func TestAccessibilityOfEveryViewWithAxe(t *testing.T) {
 		}
 		return vs
 	}
-	step := func(name string, f func(t *testing.T)) {
-		t.Helper()
-		finished := false
-		t.Run(name, func(t *testing.T) {
-			t.Cleanup(func() { reportConsole(t, all()) })
-			f(t)
-			finished = true
-		})
-		if !finished {
-			t.FailNow()
-		}
-	}
+	step := steps(t, all)
 
 	step("landing, tablet lobby, wall lobby and the join form", func(t *testing.T) {
 		fac = newView(t, root, browser, "facilitator", 1280, 800, false)

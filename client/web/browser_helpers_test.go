@@ -672,3 +672,18 @@ func postedEvents(t *testing.T, s store.Store, cafeID string) map[string]int {
 	}
 	return out
 }
+
+// steps runs a suite's steps in order, each as a subtest: a step that fails
+// stops the suite, since the next ones build on it, and every step ends by
+// reporting the problems the views' consoles logged.
+func steps(t *testing.T, views func() []*view) func(name string, f func(t *testing.T)) {
+	return func(name string, f func(t *testing.T)) {
+		t.Helper()
+		if !t.Run(name, func(t *testing.T) {
+			t.Cleanup(func() { reportConsole(t, views()) })
+			f(t)
+		}) {
+			t.FailNow()
+		}
+	}
+}

@@ -56,16 +56,7 @@ func TestAWholeCafeInRealBrowsers(t *testing.T) {
 		}
 		return vs
 	}
-	step := func(name string, f func(t *testing.T)) {
-		t.Helper()
-		ok := t.Run(name, func(t *testing.T) {
-			t.Cleanup(func() { reportConsole(t, all()) })
-			f(t)
-		})
-		if !ok {
-			t.FailNow()
-		}
-	}
+	step := steps(t, all)
 
 	step("the facilitator creates a café and sees the lobby", func(t *testing.T) {
 		fac = newView(t, root, browser, "facilitator", 1280, 800, false)

@@ -81,18 +81,7 @@ func TestTheHarvestInRealBrowsers(t *testing.T) {
 	}
 	// step runs a subtest. A subtest that stopped (t.Fatal) stops the whole
 	// test; one that only reported misses lets the next steps run.
-	step := func(name string, f func(t *testing.T)) {
-		t.Helper()
-		finished := false
-		t.Run(name, func(t *testing.T) {
-			t.Cleanup(func() { reportConsole(t, all()) })
-			f(t)
-			finished = true
-		})
-		if !finished {
-			t.FailNow()
-		}
-	}
+	step := steps(t, all)
 	step("a café with two tables, its wall and three phones, one of them a host", func(t *testing.T) {
 		fac = newView(t, root, browser, "facilitator", 1280, 800, false)
 		prompts = answerDialogs(t, fac)

@@ -69,15 +69,7 @@ func TestEachDeviceInItsOwnLanguage(t *testing.T) {
 		}
 		return vs
 	}
-	step := func(name string, f func(t *testing.T)) {
-		t.Helper()
-		if !t.Run(name, func(t *testing.T) {
-			t.Cleanup(func() { reportConsole(t, all()) })
-			f(t)
-		}) {
-			t.FailNow()
-		}
-	}
+	step := steps(t, all)
 
 	step("the tablet opens in the browser's language, English", func(t *testing.T) {
 		fac = newView(t, root, browser, "facilitator", 1280, 800, false)

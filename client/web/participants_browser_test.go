@@ -51,15 +51,7 @@ func TestPeopleInRealBrowsers(t *testing.T) {
 		}
 		return vs
 	}
-	step := func(name string, f func(t *testing.T)) {
-		t.Helper()
-		if !t.Run(name, func(t *testing.T) {
-			t.Cleanup(func() { reportConsole(t, all()) })
-			f(t)
-		}) {
-			t.FailNow()
-		}
-	}
+	step := steps(t, all)
 
 	step("a café with two tables and its wall", func(t *testing.T) {
 		fac = newView(t, root, browser, "facilitator", 1280, 900, false)

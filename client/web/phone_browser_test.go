@@ -154,15 +154,7 @@ func TestThePhoneInARealRoom(t *testing.T) {
 		}
 		return vs
 	}
-	step := func(name string, f func(t *testing.T)) {
-		t.Helper()
-		if !t.Run(name, func(t *testing.T) {
-			t.Cleanup(func() { reportConsole(t, views()) })
-			f(t)
-		}) {
-			t.FailNow()
-		}
-	}
+	step := steps(t, views)
 	// shootLangs saves p's screen in English, Arabic and Chinese, and
 	// leaves it in English.
 	shootLangs := func(t *testing.T, p *phone, phase, ready string) {

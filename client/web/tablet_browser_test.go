@@ -48,18 +48,7 @@ func TestTheTabletInARealRoom(t *testing.T) {
 		}
 		return vs
 	}
-	step := func(name string, f func(t *testing.T)) {
-		t.Helper()
-		finished, skipped := false, false
-		t.Run(name, func(t *testing.T) {
-			t.Cleanup(func() { reportConsole(t, all()); skipped = t.Skipped() })
-			f(t)
-			finished = true
-		})
-		if !finished && !skipped {
-			t.FailNow()
-		}
-	}
+	step := steps(t, all)
 
 	step("the landing page refuses a blank title, a blank question, 0 tables and 0 minutes next to each field", func(t *testing.T) {
 		fac = newView(t, root, browser, "tablet", tabletW, tabletH, false)

@@ -124,15 +124,7 @@ func TestTheWallReadsFromTheBackOfTheRoom(t *testing.T) {
 	big := aWall{newView(t, t, browser, "wall", 1920, 1080, false), 40}
 	small := aWall{newView(t, t, browser, "wall-1024", 1024, 768, false), 768.0 / 27}
 	walls := []aWall{big, small}
-	step := func(name string, f func(t *testing.T)) {
-		t.Helper()
-		if !t.Run(name, func(t *testing.T) {
-			t.Cleanup(func() { reportConsole(t, []*view{big.view, small.view}) })
-			f(t)
-		}) {
-			t.FailNow()
-		}
-	}
+	step := steps(t, func() []*view { return []*view{big.view, small.view} })
 	host := strings.TrimPrefix(srv.URL, "http://")
 	joinCorner := func(t *testing.T, w aWall, phase string) {
 		t.Helper()
