@@ -47,7 +47,9 @@ func (v *Vote) Visible(role protocol.Role) bool {
 	return role == protocol.RoleFacilitator || v.Live || v.Revealed || v.Closed
 }
 
-func (v *Vote) voters() int {
+// Voters counts the ballots that hold at least one dot: a voter who took
+// every dot back did not vote.
+func (v *Vote) Voters() int {
 	n := 0
 	for _, b := range v.Ballots {
 		for _, d := range b {

@@ -207,7 +207,7 @@ func (s *State) View(role protocol.Role) protocol.Snapshot {
 	v.Speaker = s.Speaker
 	v.Votes = []protocol.Vote{}
 	for _, vt := range s.VoteList() {
-		pv := protocol.Vote{VoteOpen: vt.VoteOpen, Revealed: vt.Revealed, Closed: vt.Closed, Voters: vt.voters()}
+		pv := protocol.Vote{VoteOpen: vt.VoteOpen, Revealed: vt.Revealed, Closed: vt.Closed, Voters: vt.Voters()}
 		if vt.Visible(role) {
 			pv.Tally = vt.Tally()
 		}

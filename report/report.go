@@ -111,7 +111,7 @@ func Build(s *cafe.State) Report {
 	noteDots, themeDots := map[string]int{}, map[string]int{}
 	for _, v := range s.VoteList() {
 		tally := v.Tally()
-		rv := Vote{ID: v.VoteID, Question: v.Question, On: v.On, Dots: v.Dots, Voters: voters(v), Closed: v.Closed, Results: []Item{}}
+		rv := Vote{ID: v.VoteID, Question: v.Question, On: v.On, Dots: v.Dots, Voters: v.Voters(), Closed: v.Closed, Results: []Item{}}
 		for item, n := range tally {
 			label := item
 			if v.On == protocol.VoteOnThemes {
@@ -185,19 +185,4 @@ func Build(s *cafe.State) Report {
 		r.TopIdeas = r.TopIdeas[:10]
 	}
 	return r
-}
-
-// voters counts the ballots that hold at least one dot: a voter who took
-// every dot back did not vote.
-func voters(v *cafe.Vote) int {
-	n := 0
-	for _, b := range v.Ballots {
-		for _, d := range b {
-			if d > 0 {
-				n++
-				break
-			}
-		}
-	}
-	return n
 }
