@@ -34,7 +34,7 @@ func writeCSV(w io.Writer, r Report) error {
 			q = r.Conversations[n.Question].Text
 		}
 		write(strconv.Itoa(n.Question+1), q, strconv.Itoa(n.Round), strconv.Itoa(n.Table),
-			n.Author, groupLabel(n.Group), n.Theme, strconv.Itoa(n.Dots), utc(n.At), n.Text)
+			n.Author, r.groupLabel(n.Group), n.Theme, strconv.Itoa(n.Dots), utc(n.At), n.Text)
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {

@@ -19,7 +19,7 @@ var htmlTemplate string
 //go:embed report.css
 var CSS string
 
-var reportHTML = template.Must(template.New("report").Funcs(langFuncs(i18n.Default)).Funcs(template.FuncMap{
+var reportHTML = template.Must(template.New("report").Funcs(langFuncs(Report{}, i18n.Default)).Funcs(template.FuncMap{
 	"counts": counts,
 	"inc":    func(i int) int { return i + 1 },
 	"groups": sortedGroups,
@@ -30,7 +30,7 @@ var reportHTML = template.Must(template.New("report").Funcs(langFuncs(i18n.Defau
 
 // langFuncs are the template's words, in lang: the headings from the
 // catalogues, the page's language and direction, and group names.
-func langFuncs(lang string) template.FuncMap {
+func langFuncs(r Report, lang string) template.FuncMap {
 	dir := "ltr"
 	if lang == "ar" {
 		dir = "rtl"
@@ -39,7 +39,7 @@ func langFuncs(lang string) template.FuncMap {
 		"tr":    func(key string, args ...any) string { return i18n.Format(lang, key, args...) },
 		"lang":  func() string { return lang },
 		"dir":   func() string { return dir },
-		"group": func(g string) string { return groupIn(lang, g) },
+		"group": func(g string) string { return r.groupIn(lang, g) },
 	}
 }
 
@@ -48,5 +48,5 @@ func writeHTML(w io.Writer, r Report, lang string) error {
 	if err != nil {
 		return err
 	}
-	return t.Funcs(langFuncs(lang)).Execute(w, r)
+	return t.Funcs(langFuncs(r, lang)).Execute(w, r)
 }

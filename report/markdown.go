@@ -23,7 +23,7 @@ func writeMarkdown(w io.Writer, r Report, lang string) error {
 		groups[g] += 0
 	}
 	for _, g := range sortedGroups(groups) {
-		fmt.Fprintf(&b, "| %s | %d | %d |\n", md(groupIn(lang, g)), r.ParticipantsPerGroup[g], r.NotesPerGroup[g])
+		fmt.Fprintf(&b, "| %s | %d | %d |\n", md(r.groupIn(lang, g)), r.ParticipantsPerGroup[g], r.NotesPerGroup[g])
 	}
 	b.WriteString("\n")
 	if len(r.TopIdeas) > 0 {

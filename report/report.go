@@ -27,13 +27,16 @@ type Report struct {
 	Phase                string         `json:"phase"`
 	Participants         int            `json:"participants"`
 	ParticipantsPerGroup map[string]int `json:"participants_per_group"`
-	TotalNotes           int            `json:"total_notes"`
-	NotesPerGroup        map[string]int `json:"notes_per_group"`
-	NotesPerTable        map[int]int    `json:"notes_per_table"`
-	Conversations        []Conversation `json:"conversations"`
-	Votes                []Vote         `json:"votes"`
-	TopIdeas             []Note         `json:"top_ideas"`
-	Notes                []Note         `json:"notes"`
+	// GroupNames names the groups the café made up itself (the standard
+	// ones are named in each language); none for a café with the seven.
+	GroupNames    map[string]string `json:"group_names,omitempty"`
+	TotalNotes    int               `json:"total_notes"`
+	NotesPerGroup map[string]int    `json:"notes_per_group"`
+	NotesPerTable map[int]int       `json:"notes_per_table"`
+	Conversations []Conversation    `json:"conversations"`
+	Votes         []Vote            `json:"votes"`
+	TopIdeas      []Note            `json:"top_ideas"`
+	Notes         []Note            `json:"notes"`
 }
 
 // Conversation is one question with its notes, by theme.
@@ -102,6 +105,7 @@ func Build(s *cafe.State) Report {
 		Votes:                []Vote{},
 		TopIdeas:             []Note{},
 		Notes:                []Note{},
+		GroupNames:           ownGroups(s),
 	}
 	for _, p := range s.Participants {
 		r.ParticipantsPerGroup[cmp.Or(p.Group, Unstated)]++
@@ -185,4 +189,18 @@ func Build(s *cafe.State) Report {
 		r.TopIdeas = r.TopIdeas[:10]
 	}
 	return r
+}
+
+// ownGroups are the names of the groups the café made up itself.
+func ownGroups(s *cafe.State) map[string]string {
+	var out map[string]string
+	for _, g := range s.GroupList() {
+		if _, standard := protocol.GroupLabels[g.ID]; !standard {
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[g.ID] = g.Name
+		}
+	}
+	return out
 }

@@ -210,3 +210,20 @@ func TestAnonymousNotesCarryNoAuthorInAnyFormat(t *testing.T) {
 		}
 	}
 }
+
+func TestACafesOwnGroupsAreNamedAsTheFacilitatorWroteThem(t *testing.T) {
+	r := newRoom(t, protocol.CreateCafe{Groups: []protocol.Group{{ID: "residents", Name: "Residents"}, {ID: "council", Name: "Town council"}}})
+	r.do(joinCmd("p1", protocol.Join{Name: "Rosa", Group: "council"}))
+	r.do(control(protocol.CmdRoundStart))
+	r.do(postCmd(attendee("p1"), "n1", "Meet where people already are"))
+	rep := report.Build(r.s)
+	for _, format := range []string{"md", "csv", "html"} {
+		var b strings.Builder
+		if err := report.Write(&b, rep, format); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), "Town council") {
+			t.Errorf("the %s report does not name the group Town council", format)
+		}
+	}
+}

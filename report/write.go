@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -58,19 +59,19 @@ func WriteWith(w io.Writer, r Report, format string, opt Options) error {
 	return fmt.Errorf("unknown report format %q (have %s)", format, strings.Join(Formats, ", "))
 }
 
-func groupLabel(g string) string {
+func (r Report) groupLabel(g string) string {
 	if l, ok := protocol.GroupLabels[g]; ok {
 		return l
 	}
 	if g == "" {
 		return protocol.GroupLabels[Unstated]
 	}
-	return g
+	return cmp.Or(r.GroupNames[g], g)
 }
 
 // groupIn names a stakeholder group in lang; a group the café made up
-// itself is shown as typed.
-func groupIn(lang, g string) string {
+// itself has the name the facilitator gave it.
+func (r Report) groupIn(lang, g string) string {
 	if g == "" {
 		g = Unstated
 	}
@@ -80,7 +81,7 @@ func groupIn(lang, g string) string {
 	if _, ok := protocol.GroupLabels[g]; ok {
 		return i18n.Lookup(lang, "group."+g+".name")
 	}
-	return g
+	return cmp.Or(r.GroupNames[g], g)
 }
 
 func utc(ms int64) string { return time.UnixMilli(ms).UTC().Format("2006-01-02 15:04:05Z") }
