@@ -1,8 +1,11 @@
 // Package server serves cafés over HTTP and WebSocket: the JSON API that
 // creates cafés and lets people join, the WebSocket sessions that carry the
 // protocol, one runner (actor) per café that owns its state, and the
-// metrics. It must never reach into a store's internals: it sees only the
-// store.Store contract.
+// metrics. A runner exists only while its café is in use: it is loaded on
+// first use and unloaded when idle (runner.go). On a store several nodes
+// share, one node owns each café and the others follow it (cluster.go).
+// It must never reach into a store's internals: it sees only the
+// store.Store contract and the optional abilities store.go describes.
 package server
 
 import (
