@@ -163,24 +163,17 @@ func (s *Server) handleJoinInfo(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, fmt.Errorf("looking up join code: %w", err))
 		return
 	}
+	rn, err := s.runner(r.Context(), id)
+	if err != nil {
+		s.writeError(w, err)
+		return
+	}
 	var info joinInfo
-	for {
-		rn, err := s.runner(r.Context(), id)
-		if err != nil {
-			s.writeError(w, err)
-			return
-		}
-		err = rn.peek(r.Context(), func(st *cafe.State) {
-			info = joinInfo{Title: st.Title, Groups: st.GroupList()}
-		})
-		if errors.Is(err, errUnloaded) {
-			continue
-		}
-		if err != nil {
-			s.writeError(w, err)
-			return
-		}
-		break
+	if err := rn.peek(r.Context(), func(st *cafe.State) {
+		info = joinInfo{Title: st.Title, Groups: st.GroupList()}
+	}); err != nil {
+		s.writeError(w, err)
+		return
 	}
 	writeJSON(w, http.StatusOK, info)
 }

@@ -260,8 +260,21 @@ func (r *runner) askReport(ctx context.Context) (report.Report, error) {
 }
 
 // peek runs f on the runner's goroutine, where the state may be read; f
-// must only read, and quickly.
+// must only read, and quickly. Like do, it follows the café to a fresh
+// load when the runner was unloaded under it.
 func (r *runner) peek(ctx context.Context, f func(*cafe.State)) error {
+	for {
+		err := r.peekOnce(ctx, f)
+		if !errors.Is(err, errUnloaded) {
+			return err
+		}
+		if r, err = r.srv.runner(ctx, r.id); err != nil {
+			return err
+		}
+	}
+}
+
+func (r *runner) peekOnce(ctx context.Context, f func(*cafe.State)) error {
 	done := make(chan struct{})
 	wrapped := func(st *cafe.State) { f(st); close(done) }
 	select {
