@@ -196,6 +196,7 @@ function wire(conn) {
   $('#report-lang').value = lang; // the report's headings in this tablet's language
   $('#make-wall').addEventListener('click', () => fetchWallLink(conn));
   $('#wall-code-btn').addEventListener('click', showWallCode);
+  $('#wall-code-btn').hidden = false; // shown once it works
   $('#report-form').action = `/api/cafes/${cafe}/report`;
 
   // The join panel shows in every phase; the facilitator may fold it away
