@@ -4,6 +4,11 @@
 // web app fetches the same files (served under /static/i18n/), and the Go
 // side uses them for the report's headings.
 //
+// A language's catalogue may be split by area: lang.json holds the views'
+// words, and lang.AREA.json (lang.public.json, lang.report.json …) the words
+// of one area; the files of a language are merged, and a key in two of them
+// is a mistake the package refuses at start.
+//
 // A catalogue is a flat object of key → message. A message names its
 // parameters in braces ("Table {n}"). A key that depends on a count has one
 // entry per plural form of the language, "notes.one", "notes.other", and so
@@ -30,24 +35,49 @@ var Langs = []string{"en", "fr", "es", "ru", "zh", "ar"}
 // Default is the language used when nothing better matches.
 const Default = "en"
 
-// Files is the raw catalogues, lang.json each, for the web app.
-func Files() fs.FS { return files }
-
 var catalogues = func() map[string]map[string]string {
 	out := map[string]map[string]string{}
 	for _, l := range Langs {
-		b, err := files.ReadFile(l + ".json")
-		if err != nil {
-			panic(err) // the embed directive guarantees the files
+		names, err := fs.Glob(files, l+".*json")
+		if err != nil || len(names) == 0 {
+			panic(fmt.Sprintf("i18n: no catalogue for %s", l)) // the embed directive guarantees the files
 		}
 		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			panic(fmt.Sprintf("i18n: %s.json: %v", l, err)) // caught by the package's tests
+		for _, name := range names {
+			b, err := files.ReadFile(name)
+			if err != nil {
+				panic(err)
+			}
+			part := map[string]string{}
+			if err := json.Unmarshal(b, &part); err != nil {
+				panic(fmt.Sprintf("i18n: %s: %v", name, err)) // caught by the package's tests
+			}
+			for k, v := range part {
+				if _, dup := m[k]; dup {
+					panic(fmt.Sprintf("i18n: %s: key %q is in another file of %s too", name, k, l))
+				}
+				m[k] = v
+			}
 		}
 		out[l] = m
 	}
 	return out
 }()
+
+// JSON is one language's whole catalogue (all its files merged) as a JSON
+// object: what the web app fetches as /static/i18n/LANG.json. Nil for a
+// language that is not supported.
+func JSON(lang string) []byte {
+	c, ok := catalogues[lang]
+	if !ok {
+		return nil
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		panic(err) // a map of strings always encodes
+	}
+	return b
+}
 
 // Catalogue returns a copy of one language's messages (nil for a language
 // that is not supported).

@@ -10,6 +10,10 @@ type Created struct {
 	JoinURL          string `json:"join_url"`
 	WallURL          string `json:"wall_url"`
 	FacilitatorURL   string `json:"facilitator_url"`
+	// PublicCode and PublicURL are the online space's public pages: the
+	// short link anyone, anywhere may open once the space is open.
+	PublicCode string `json:"public_code,omitempty"`
+	PublicURL  string `json:"public_url,omitempty"`
 }
 
 // Joined is the answer to POST /api/join.

@@ -53,6 +53,9 @@ type CafeCreated struct {
 	RoundSeconds int      `json:"round_seconds"`
 	AutoAdvance  bool     `json:"auto_advance"`
 	JoinCode     string   `json:"join_code"`
+	// PublicCode opens the online space's public pages (/o/CODE); empty
+	// in cafés made before there was one.
+	PublicCode string `json:"public_code,omitempty"`
 	// Groups are the café's stakeholder groups. Cafés created before
 	// groups were per café have none here and use DefaultGroups.
 	Groups []Group `json:"groups,omitempty"`

@@ -99,12 +99,19 @@ const (
 	RoleHost        Role = "host"
 	RoleAttendee    Role = "attendee"
 	RoleWall        Role = "wall"
+	// RoleScribe writes the town hall's findings (a link the facilitator
+	// mints); it sees what the wall sees.
+	RoleScribe Role = "scribe"
+	// RolePublic is anyone on a public page: read-only over a WebSocket
+	// (PublicToken), and the actor of the commands the server issues from
+	// the public pages' forms.
+	RolePublic Role = "public"
 )
 
-// Valid reports whether r is one of the four roles.
+// Valid reports whether r is one of the roles.
 func (r Role) Valid() bool {
 	switch r {
-	case RoleFacilitator, RoleHost, RoleAttendee, RoleWall:
+	case RoleFacilitator, RoleHost, RoleAttendee, RoleWall, RoleScribe, RolePublic:
 		return true
 	}
 	return false

@@ -45,6 +45,13 @@ type Snapshot struct {
 	Hands     []string   `json:"hands"`             // raised hands, first come first
 	Speaker   string     `json:"speaker,omitempty"` // participant speaking now
 	Votes     []Vote     `json:"votes"`
+
+	// The consultation around the café (online.go, townhall.go,
+	// consultation.go): nil or empty until used.
+	Online     *Online   `json:"online,omitempty"`
+	TownHall   *TownHall `json:"town_hall,omitempty"`
+	Conclusion string    `json:"conclusion,omitempty"`
+	PublicCode string    `json:"public_code,omitempty"` // the online space's short link: /o/CODE
 }
 
 // Theme groups notes of one conversation.

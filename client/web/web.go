@@ -67,23 +67,15 @@ func Handler() http.Handler {
 	if err != nil {
 		panic(err) // the embed directive guarantees the files
 	}
-	// The message catalogues live in package i18n (the report uses them
-	// too); the views fetch their language's file from /static/i18n/.
-	err = fs.WalkDir(i18n.Files(), ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(i18n.Files(), name)
-		if err != nil {
-			return err
-		}
+	// The message catalogues live in package i18n (the report and the
+	// public pages use them too); the views fetch their language's whole
+	// catalogue, its files merged, from /static/i18n/LANG.json.
+	for _, lang := range i18n.Langs {
+		name := lang + ".json"
+		b := i18n.JSON(lang)
 		assets["/static/i18n/"+name] = newAsset(name, b)
 		all.Write([]byte("i18n/" + name))
 		all.Write(b)
-		return nil
-	})
-	if err != nil {
-		panic(err) // the embed directive guarantees the files
 	}
 	version := base64.RawURLEncoding.EncodeToString(all.Sum(nil)[:9])
 	for p, name := range pages {
