@@ -118,6 +118,7 @@ type OnlinePublished struct{}
 // facilitator; everyone sees Hidden and Reason. Flags and FlagReasons are the
 // facilitator's only.
 type Online struct {
+	OpenedAt      int64          `json:"opened_at"` // first opened, Unix ms
 	ClosesAt      int64          `json:"closes_at"`
 	Published     bool           `json:"published,omitempty"`
 	Contributions []Contribution `json:"contributions"`

@@ -90,6 +90,9 @@ type Participant struct {
 	Anonymous bool   `json:"anonymous,omitempty"`
 	Muted     bool   `json:"muted,omitempty"`
 	Table     int    `json:"table"`
+	// TownHall is true for a person who took part in the town hall:
+	// joined while it ran, or raised a hand in it.
+	TownHall bool `json:"town_hall,omitempty"`
 }
 
 // Note is a sticky note in a snapshot. A note by an anonymous participant has

@@ -123,6 +123,10 @@ type FindingRef struct {
 type TownHall struct {
 	TownHallAgenda
 	Stage string `json:"stage,omitempty"`
+	// StartedAt is when the town hall first left the agenda for a stage,
+	// EndedAt when it last reached StageEnded (Unix ms; 0 until then).
+	StartedAt int64 `json:"started_at,omitempty"`
+	EndedAt   int64 `json:"ended_at,omitempty"`
 	// Questions are the remote questions in arrival order. A hidden one
 	// keeps Text and Name only for the facilitator.
 	Questions []RemoteQuestion `json:"questions"`
