@@ -90,7 +90,7 @@ export class CafeConnection {
         const p = this.pending.get(env.id);
         if (p) {
           this.pending.delete(env.id);
-          if (env.type === 'error') p.reject(Object.assign(new Error(env.error.message), { code: env.error.code }));
+          if (env.type === 'error') p.reject(Object.assign(new Error(env.error.message), { code: env.error.code, field: env.error.field || '' }));
           else p.resolve(env);
         }
         return;

@@ -13,7 +13,12 @@ import { countsPerQuestion, noteAuthor, notesFor, openVote, lastVote, voteItems 
 import { setAttr, setOptions, setText, keyed } from './keyed.js';
 import { groupName, nameOf } from './names.js';
 import { renderJoinRate, renderPeople, wirePeople } from './people.js';
-import { $, GROUPS, el, formatClock, load, phaseLabel, remainingMs, renderStatus, save } from './ui.js';
+import { renderConclusion, wireConclusion } from './conclusion-panel.js';
+import { renderOnlinePanel, renderOnlineStatus, wireOnline } from './online-panel.js';
+import { errorText } from './panel-errors.js';
+import { wireScribeLink } from './scribe-link.js';
+import { noteTownHallEvent, renderTownHallPanel, wireTownHall } from './townhall-panel.js';
+import { $, el, formatClock, load, phaseLabel, remainingMs, renderStatus, save } from './ui.js';
 
 const [cafe, token] = location.hash.slice(1).split('.');
 const known = (load('wc.cafes') || []).find((c) => c.cafe === cafe) || {};
@@ -44,8 +49,8 @@ if (!cafe || !token) {
 } else {
   const conn = new CafeConnection({
     cafe, token,
-    onChange: () => scheduleRender(conn),
-    onStatus: (s) => { renderStatus($('#status'), s); renderButtons(conn); },
+    onChange: (env) => { noteTownHallEvent(env); scheduleRender(conn); },
+    onStatus: (s) => { renderStatus($('#status'), s); renderButtons(conn); renderConclusion(conn); },
     onReject: () => { $('#status').textContent = t('fac.rejected'); $('#status').hidden = false; },
   });
   wire(conn);
@@ -60,8 +65,13 @@ if (!cafe || !token) {
     setAttr(clock, 'data-state', conn.state.phase === 'round' ? conn.state.timer?.state || '' : '');
   };
   setInterval(tick, 250);
-  // The join rate falls as the minute passes, with or without events.
-  setInterval(() => { if (conn.state) renderJoinRate(conn); }, 2000);
+  // The join rate falls as the minute passes, with or without events, and
+  // the online space closes at its date.
+  setInterval(() => {
+    if (!conn.state) return;
+    renderJoinRate(conn);
+    renderOnlineStatus(conn);
+  }, 2000);
   if (!publicBase) fetchWallLink(conn);
 }
 
@@ -94,7 +104,7 @@ function scheduleRender(conn) {
 }
 
 function showError(err, ex) {
-  err.textContent = ex.code === 'offline' ? t('error.notConnected') : ex.message;
+  err.textContent = errorText(ex);
   err.hidden = false;
 }
 
@@ -281,6 +291,10 @@ function wire(conn) {
   $('#btn-close-vote').addEventListener('click', () => { const v = openVote(conn.state); if (v) act('vote.close', { vote_id: v.vote_id })(); });
 
   wirePeople(conn, () => render(conn));
+  wireTownHall(conn, cafe, () => render(conn));
+  wireScribeLink(cafe, token);
+  wireOnline(conn, () => render(conn));
+  wireConclusion(conn, cafe);
 
   // Seating for the coming round: the facilitator may move someone.
   $('#seating-list').addEventListener('change', (e) => {
@@ -369,6 +383,9 @@ function render(conn) {
   $('#btn-clear-spotlight').hidden = !st.spotlight;
   renderThemes(st, q);
   renderTownHall(st);
+  renderTownHallPanel(conn, publicBase);
+  renderOnlinePanel(conn, publicBase);
+  renderConclusion(conn);
   renderSeating(st);
   renderPeople(conn);
   renderJoinRate(conn);
@@ -526,10 +543,15 @@ function renderThemes(st, q) {
     });
 }
 
+// renderTownHall is the plenary between rounds: its speakers and dot votes.
+// While a town hall meeting is at a stage, its own queue (townhall-panel.js)
+// takes the raised hands, so the speakers list steps aside.
 function renderTownHall(st) {
   const on = st.phase === 'townhall' || st.phase === 'harvest';
   $('#townhall').hidden = !on;
   if (!on) return;
+  const stage = st.town_hall?.stage;
+  $('#speakers-box').hidden = stage === 'presentation' || stage === 'floor';
   setText($('#speaker-now'), st.speaker ? t('fac.speaker.now', { name: nameOf(st, st.speaker) }) : t('fac.speaker.none'));
   keyed($('#hands'), st.hands, (id) => id, () => el('li', { dir: 'auto' }), (li, id) => setText(li, nameOf(st, id)));
   let next = st.hands.length ? t('fac.speaker.callName', { name: nameOf(st, st.hands[0]) }) : t('fac.speaker.noHands');
