@@ -34,7 +34,8 @@ func queueSel(kind, id string) string {
 // tabletCafe makes a café through the API with a facilitator connection
 // of the Go client beside the tablet (for the steps that are not the
 // tablet's), and opens the tablet on its facilitator link.
-func tabletCafe(t *testing.T, srv testServer, browser context.Context, title string) (protocol.Created, *client.Conn, *view) {
+// They last until the end of root, the whole test.
+func tabletCafe(t, root *testing.T, srv testServer, browser context.Context, title string) (protocol.Created, *client.Conn, *view) {
 	t.Helper()
 	ctx := context.Background()
 	created, err := client.API{BaseURL: srv.URL}.CreateCafe(ctx, protocol.CreateCafe{Title: title, Tables: 2, Questions: []string{"What is the role of governments?", "How can governments work with others?"}})
@@ -49,12 +50,12 @@ func tabletCafe(t *testing.T, srv testServer, browser context.Context, title str
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(fac.Kill)
+	root.Cleanup(fac.Kill)
 	go func() {
 		for range fac.Events() {
 		}
 	}()
-	tablet := newView(t, t, browser, "tablet", tabletW, tabletH, false)
+	tablet := newView(t, root, browser, "tablet", tabletW, tabletH, false)
 	answerDialogs(t, tablet)
 	do(t, tablet, chromedp.Navigate(fmt.Sprintf("%s/facilitate#%s.%s", srv.URL, created.Cafe, created.FacilitatorToken)))
 	waitFor(t, tablet, "the join code", textJS("#join-code"), waitLong, equals(created.JoinCode))
@@ -96,7 +97,7 @@ func TestTabletRunsTheTownHallQueue(t *testing.T) {
 	step := steps(t, all)
 
 	step("the presentation is refused by its field, then saved", func(t *testing.T) {
-		created, fac, tablet = tabletCafe(t, srv, browser, "Town hall café")
+		created, fac, tablet = tabletCafe(t, root, srv, browser, "Town hall café")
 		wall = newView(t, root, browser, "wall", 1920, 1080, false)
 		do(t, wall, chromedp.Navigate(created.WallURL))
 		ada = joinPhone(t, root, browser, srv.URL, created.JoinCode, "ada", "Ada Lovelace", "civil_society", false)
@@ -127,7 +128,7 @@ func TestTabletRunsTheTownHallQueue(t *testing.T) {
 			t.Fatalf("a refused presentation changed the café: %+v", st.TownHall.TownHallAgenda)
 		}
 		do(t, tablet,
-			chromedp.SetValue(chromedp.CSS("#th-link"), ""),
+			chromedp.Evaluate[chromedp.Void](`document.querySelector("#th-link").value = ""`),
 			chromedp.SendKeys(chromedp.CSS("#th-link"), "https://example.org/slides"),
 			chromedp.Click(chromedp.CSS("#th-agenda-save")),
 		)
