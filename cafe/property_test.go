@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -395,7 +396,38 @@ func sequence(tb testing.TB, c chooser, steps int, stop func() bool) map[string]
 	if !reflect.DeepEqual(restored, again) {
 		tb.Fatalf("the snapshots of the live and the rebuilt café differ")
 	}
+	publicSeesNobody(tb, live, stored)
 	return seen
+}
+
+// personal matches what the public must never receive from a sequence: a
+// participant id (p0…p9 as a JSON string) or a voter's pseudonym.
+var personal = regexp.MustCompile(`"p[0-9]"|voter-`)
+
+// publicSeesNobody checks the public view of s and every event of the log
+// as the public would get it replayed.
+func publicSeesNobody(tb testing.TB, s *cafe.State, log [][]byte) {
+	tb.Helper()
+	v, err := json.Marshal(s.View(protocol.RolePublic))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if m := personal.Find(v); m != nil {
+		tb.Fatalf("the public view holds %s: %s", m, v)
+	}
+	for _, b := range log {
+		var ev protocol.Event
+		if err := json.Unmarshal(b, &ev); err != nil {
+			tb.Fatal(err)
+		}
+		out, ok := cafe.ForPublic(s, ev)
+		if !ok {
+			continue
+		}
+		if m := personal.Find(protocol.EncodeEvent(out)); m != nil {
+			tb.Fatalf("the public gets %s holding %s: %s", ev.Type, m, protocol.EncodeEvent(out))
+		}
+	}
 }
 
 func TestRandomCommandSequences(t *testing.T) {
