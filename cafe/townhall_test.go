@@ -134,3 +134,25 @@ func TestTownHallParticipation(t *testing.T) {
 		}
 	}
 }
+
+// A town hall held after the café closed takes the room: people join and
+// raise their hands while it runs, and not before or after.
+func TestTownHallAfterTheCafeClosed(t *testing.T) {
+	r := consultationRoom(t)
+	r.do(control(protocol.CmdRoundEnd))
+	r.do(control(protocol.CmdHarvestStart))
+	r.reject(joinCmd("h1", protocol.Join{Name: "In the harvest"}), protocol.CodeWrongPhase)
+	r.do(control(protocol.CmdCafeClose))
+	r.reject(joinCmd("c1", protocol.Join{Name: "Too early"}), protocol.CodeWrongPhase)
+	r.reject(handCmd(attendee("a1"), protocol.CmdHandRaise), protocol.CodeWrongPhase)
+	r.do(stageCmd(protocol.StagePresentation))
+	r.do(joinCmd("c2", protocol.Join{Name: "At the conference"}))
+	r.do(handCmd(attendee("c2"), protocol.CmdHandRaise))
+	r.do(control(protocol.CmdSpeakerNext))
+	if r.s.Speaker != "c2" {
+		t.Fatalf("speaker %q, want c2", r.s.Speaker)
+	}
+	r.do(stageCmd(protocol.StageEnded))
+	r.reject(joinCmd("c3", protocol.Join{Name: "Too late"}), protocol.CodeWrongPhase)
+	r.reject(handCmd(attendee("a1"), protocol.CmdHandRaise), protocol.CodeWrongPhase)
+}
