@@ -38,6 +38,8 @@ export function applyConsultation(st, env) {
     case 'online.hidden': {
       const it = findItem(st, d.item_id);
       if (it) Object.assign(it, { hidden: true, reason: d.reason });
+      // A hidden question is no longer in the queue.
+      unstar(st, { kind: 'question', id: d.item_id });
       return true;
     }
     case 'online.unhidden': {
@@ -80,32 +82,50 @@ export function applyConsultation(st, env) {
       if (q) q.votes++;
       return true;
     }
-    case 'queue.starred': {
-      const th = townHall(st);
-      th.starred = th.starred.filter((it) => !sameItem(it, d));
-      if (d.starred) th.starred.push({ kind: d.kind, id: d.id });
+    case 'queue.starred':
+      unstar(st, d);
+      if (d.starred) townHall(st).starred.push({ kind: d.kind, id: d.id });
       return true;
-    }
     case 'queue.taken': {
       const th = townHall(st);
       th.current = { kind: d.kind, id: d.id };
-      th.starred = th.starred.filter((it) => !sameItem(it, d));
-      if (d.kind === 'hand') {
-        st.speaker = d.id;
-        st.hands = st.hands.filter((id) => id !== d.id);
-        if (!th.spoke.includes(d.id)) th.spoke.push(d.id);
-      }
+      unstar(st, d);
+      // Nobody in the room has the floor while a question is answered.
+      st.speaker = d.kind === 'hand' ? d.id : '';
+      if (d.kind === 'hand') st.hands = st.hands.filter((id) => id !== d.id);
       return true;
     }
     case 'queue.done': {
       const th = townHall(st);
-      if (th.current && sameItem(th.current, d)) th.current = null;
-      if (d.kind === 'hand' && st.speaker === d.id) st.speaker = '';
-      if (d.kind === 'question') {
+      unstar(st, d);
+      if (d.kind === 'hand') {
+        st.hands = st.hands.filter((id) => id !== d.id);
+        if (st.speaker === d.id) st.speaker = '';
+        th.spoke.push(d.id);
+      } else {
         const q = remoteQuestion(st, d.id);
         if (q) q.answered = true;
       }
+      if (th.current && sameItem(th.current, d)) th.current = null;
       return true;
+    }
+    // The room's own hands and speakers (state.js folds them) move the
+    // town hall's queue too: a lowered hand loses its star, and the floor
+    // given to someone ends the turn of whoever spoke before.
+    case 'hand.lowered':
+      unstar(st, { kind: 'hand', id: d.participant_id });
+      return false;
+    case 'speaker.called': {
+      const prev = st.speaker;
+      const next = d.participant_id || '';
+      if (prev && prev !== next) townHall(st).spoke.push(prev);
+      if (next) {
+        unstar(st, { kind: 'hand', id: next });
+        townHall(st).current = { kind: 'hand', id: next };
+      } else if (st.town_hall?.current?.kind === 'hand') {
+        st.town_hall.current = null;
+      }
+      return false;
     }
     case 'finding.added':
       townHall(st).findings.push({ id: d.finding_id, text: d.text, at: env.at });
@@ -155,6 +175,11 @@ function townHall(st) {
 }
 
 function sameItem(a, b) { return a.kind === b.kind && a.id === b.id; }
+
+function unstar(st, item) {
+  const th = st.town_hall;
+  if (th) th.starred = th.starred.filter((it) => !sameItem(it, item));
+}
 
 function contribution(st, id) {
   return st.online?.contributions.find((c) => c.id === id);
