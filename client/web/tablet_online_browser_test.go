@@ -116,6 +116,10 @@ func TestTabletOnlineModeration(t *testing.T) {
 		}
 		waitFor(t, tablet, "the flagged one first", modJS, waitShort, func(got []string) bool { return slices.Equal(got, []string{older, newer}) })
 		waitFor(t, tablet, "its flag count", textJS(modSel(older)+" .mod-flags"), waitShort, equals("Flagged 1 time"))
+		// The reason comes with the tablet's snapshot (the live fold of
+		// online.flagged counts the flag only).
+		do(t, tablet, chromedp.Reload())
+		waitFor(t, tablet, "what the flagger said", textJS(modSel(older)+" .mod-flag-reasons"), waitLong, equals("Reasons given: Off topic?"))
 		waitFor(t, tablet, "the count", textJS("#online-mod-count"), waitShort, equals("2 items · 1 flagged"))
 	})
 

@@ -3,7 +3,7 @@
 // QR code, moderates what people post there (flagged first; hiding asks
 // for the reason everyone will see), puts contributions in the themes of
 // the room's notes, and publishes the room's outcome into it.
-import { lang, t } from './i18n.js';
+import { lang, list, t } from './i18n.js';
 import { keyed, setAttr, setOptions, setText } from './keyed.js';
 import { errorText, fieldError } from './panel-errors.js';
 import { ReasonAsk } from './reason-ask.js';
@@ -198,6 +198,7 @@ function makeRow(it) {
     el('p', { class: 'mod-text' }, el('strong', { class: 'mod-title', dir: 'auto' }), el('span', { class: 'mod-body', dir: 'auto' })),
     el('p', { class: 'mod-by', dir: 'auto' }),
     el('p', { class: 'mod-hidden', dir: 'auto' }),
+    el('p', { class: 'mod-flag-reasons', dir: 'auto' }),
     el('div', { class: 'mod-actions' }, hide, unhide,
       themed ? el('span', { class: 'mod-theme' },
         el('label', { class: 'visually-hidden', for: `mt-${it.id}`, text: t('fac.online.themeOf') }),
@@ -207,7 +208,7 @@ function makeRow(it) {
 }
 
 function updateRow(st, li, it) {
-  const [head, text, by, hiddenLine, actions, error, form] = li.children;
+  const [head, text, by, hiddenLine, flagReasons, actions, error, form] = li.children;
   const [kind, flags] = head.children;
   const [title, body] = text.children;
   const [hide, unhide, themeBox] = actions.children;
@@ -222,6 +223,11 @@ function updateRow(st, li, it) {
   setText(by, it.name || t('name.anonymous'));
   hiddenLine.hidden = !it.hidden;
   setText(hiddenLine, it.hidden ? t('fac.online.hiddenReason', { reason: it.reason || '' }) : '');
+  // What the flaggers said, for the facilitator only (the view gives it
+  // to no one else).
+  const said = (it.flag_reasons || []).filter(Boolean);
+  flagReasons.hidden = !said.length;
+  setText(flagReasons, said.length ? t('fac.online.flagReasons', { reasons: list(said) }) : '');
   const short = (it.title || it.text).slice(0, 60);
   reasons.update(hide, unhide, form, it, short);
   if (themeBox) {
