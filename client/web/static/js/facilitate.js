@@ -6,6 +6,11 @@
 // button the facilitator is on, an open list or a drag survive the notes
 // that keep arriving. Draws are coalesced to one per animation frame, so a
 // burst of events (a resume of thousands) costs one draw, not thousands.
+//
+// The consultation around the café has a panel module each, wired here:
+// the town hall meeting and its queue (townhall-panel.js, with the scribe's
+// link in scribe-link.js), the online space (online-panel.js) and the
+// conclusion (conclusion-panel.js).
 import { Announcer } from './announce.js';
 import { CafeConnection } from './conn.js';
 import { lang, t } from './i18n.js';

@@ -19,7 +19,7 @@ const dateFormat = new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeStyle:
 
 // publicLink is the online space's address: on the public base the server
 // gave (never this tablet's own address), or '' when there is none.
-export function publicLink(st, base) {
+function publicLink(st, base) {
   return base && st.public_code ? `${base}/o/${st.public_code}` : '';
 }
 
@@ -166,7 +166,7 @@ function renderPublish(st) {
 // contributions, the comments under them and under the room's notes, and
 // the town hall's remote questions; flagged first (most flags first),
 // then newest first.
-export function moderationItems(st) {
+function moderationItems(st) {
   const out = [];
   for (const c of st.online?.contributions || []) {
     out.push({ ...c, kind: 'contribution' });

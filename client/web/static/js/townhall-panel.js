@@ -164,7 +164,7 @@ function currentItem(st) {
 // then the rest by arrival or by votes (a raised hand has no votes and
 // comes after the questions people voted for). A hand seen only in a
 // snapshot, never going up, counts as the earliest, in the room's order.
-export function queueItems(st, by = sortBy) {
+function queueItems(st, by = sortBy) {
   const th = st.town_hall;
   const now = currentItem(st);
   const items = [
