@@ -335,7 +335,7 @@ func (b *builder) question(code, base string, q int) (*page, bool) {
 		}
 	}
 	qp.Groups = slices.DeleteFunc(qp.Groups, func(g contributionGroup) bool { return len(g.Items) == 0 })
-	if len(rest.Items) > 0 || len(qp.Groups) == 0 {
+	if len(rest.Items) > 0 {
 		qp.Groups = append(qp.Groups, rest)
 	}
 	if qp.Published {
