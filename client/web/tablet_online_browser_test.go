@@ -154,6 +154,8 @@ func TestTabletOnlineModeration(t *testing.T) {
 		if eval[bool](t, tablet, visibleJS(modSel(older)+" select[data-theme-item]")) {
 			t.Error("a theme list shows before the question has themes")
 		}
+		mustSend(t, fac, protocol.CmdRoundStart, nil) // themes come with the first round
+		mustSend(t, fac, protocol.CmdRoundEnd, nil)
 		mustSend(t, fac, protocol.CmdThemeCreate, protocol.ThemeCreate{ThemeID: theme, Name: "Open standards", Question: 0})
 		sel := modSel(older) + " select[data-theme-item]"
 		waitFor(t, tablet, "the theme list", visibleJS(sel), waitShort, isTrue)
@@ -165,10 +167,8 @@ func TestTabletOnlineModeration(t *testing.T) {
 	step("the room's notes are published in the harvest, after a confirmation", func(t *testing.T) {
 		waitFor(t, tablet, "the publish rule", textJS("#online-publish-state"), waitShort, equals("You can publish during the harvest, or once the café is closed."))
 		if eval[bool](t, tablet, enabledJS("#online-publish")) {
-			t.Error("Publish is enabled in the lobby")
+			t.Error("Publish is enabled before the harvest")
 		}
-		mustSend(t, fac, protocol.CmdRoundStart, nil)
-		mustSend(t, fac, protocol.CmdRoundEnd, nil)
 		mustSend(t, fac, protocol.CmdHarvestStart, nil)
 		waitFor(t, tablet, "Publish enabled", enabledJS("#online-publish"), waitShort, isTrue)
 		do(t, tablet, chromedp.Click(chromedp.CSS("#online-publish")))

@@ -5,7 +5,7 @@
 // the room's notes, and publishes the room's outcome into it.
 import { lang, list, t } from './i18n.js';
 import { keyed, setAttr, setOptions, setText } from './keyed.js';
-import { errorText, fieldError } from './panel-errors.js';
+import { errorText, fieldError, keepFocus } from './panel-errors.js';
 import { ReasonAsk } from './reason-ask.js';
 import { $, el } from './ui.js';
 
@@ -187,7 +187,7 @@ function renderModeration(st) {
   const shown = items.slice(0, MOD_SHOWN);
   $('#online-mod-more').hidden = shown.length === items.length;
   setText($('#online-mod-more'), t('fac.online.more', { shown: shown.length, total: items.length }));
-  keyed($('#online-mod'), shown, (it) => it.id, makeRow, (li, it) => updateRow(st, li, it));
+  keepFocus($('#online-mod'), () => keyed($('#online-mod'), shown, (it) => it.id, makeRow, (li, it) => updateRow(st, li, it)));
 }
 
 function makeRow(it) {

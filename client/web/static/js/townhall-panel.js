@@ -13,7 +13,7 @@ import { say } from './announce.js';
 import { t } from './i18n.js';
 import { keyed, setAttr, setText } from './keyed.js';
 import { nameOf } from './names.js';
-import { errorText, fieldError } from './panel-errors.js';
+import { errorText, fieldError, keepFocus } from './panel-errors.js';
 import { ReasonAsk } from './reason-ask.js';
 import { $, el, load, save } from './ui.js';
 
@@ -263,7 +263,7 @@ function renderQueue(st) {
   setAttr($('#th-sort-votes'), 'aria-pressed', String(sortBy === 'votes'));
   setText($('#th-queue-count'), t('fac.th.waiting', { n: items.length }));
   $('#th-queue-empty').hidden = items.length > 0;
-  keyed($('#th-queue'), items, itemKey, makeItem, (li, it) => updateItem(st, li, it));
+  keepFocus($('#th-queue'), () => keyed($('#th-queue'), items, itemKey, makeItem, (li, it) => updateItem(st, li, it)));
 }
 
 function makeItem(it) {
