@@ -5,7 +5,8 @@
 // the room's notes, and publishes the room's outcome into it.
 import { lang, list, t } from './i18n.js';
 import { keyed, setAttr, setOptions, setText } from './keyed.js';
-import { errorText, fieldError, keepFocus } from './panel-errors.js';
+import { keepFocus } from './keep-focus.js';
+import { errorText, fieldError } from './panel-errors.js';
 import { ReasonAsk } from './reason-ask.js';
 import { $, el } from './ui.js';
 

@@ -13,7 +13,8 @@ import { say } from './announce.js';
 import { t } from './i18n.js';
 import { keyed, setAttr, setText } from './keyed.js';
 import { nameOf } from './names.js';
-import { errorText, fieldError, keepFocus } from './panel-errors.js';
+import { keepFocus } from './keep-focus.js';
+import { errorText, fieldError } from './panel-errors.js';
 import { ReasonAsk } from './reason-ask.js';
 import { $, el, load, save } from './ui.js';
 
