@@ -145,6 +145,7 @@ func TestTabletOnlineModeration(t *testing.T) {
 			t.Error("the reason form still shows once the contribution is hidden")
 		}
 		screenshotView(t, tablet, shots, "tablet-online-1-moderation")
+		checkPanels(t, tablet, "moderation")
 		do(t, tablet, chromedp.Click(chromedp.CSS(row+` button[data-action="unhide"]`)))
 		waitForState(t, srv.Store, created.Cafe, "the contribution shown again", func(st *cafe.State) bool { return !st.Online.Contributions[newer].Hidden })
 		waitFor(t, tablet, "the row shown again", visibleJS(row+" .mod-hidden"), waitShort, equals(false))
@@ -173,6 +174,7 @@ func TestTabletOnlineModeration(t *testing.T) {
 		waitFor(t, tablet, "Publish enabled", enabledJS("#online-publish"), waitShort, isTrue)
 		do(t, tablet, chromedp.Click(chromedp.CSS("#online-publish")))
 		waitFor(t, tablet, "the confirmation", visibleJS("#online-publish-ask"), waitShort, isTrue)
+		checkPanels(t, tablet, "publishing")
 		if st := rebuild(t, srv.Store, created.Cafe); st.Online.Published {
 			t.Fatal("the first tap published without the confirmation")
 		}

@@ -12,6 +12,8 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -201,6 +203,7 @@ func TestTabletRunsTheTownHallQueue(t *testing.T) {
 			t.Errorf("By votes is aria-pressed=%q after a reload, want true", got)
 		}
 		screenshotView(t, tablet, shots, "tablet-townhall-1-queue")
+		checkPanels(t, tablet, "the town hall's queue")
 	})
 
 	step("a star puts the first question next, on the tablet and on the wall", func(t *testing.T) {
@@ -261,6 +264,7 @@ func TestTabletRunsTheTownHallQueue(t *testing.T) {
 		}
 		do(t, tablet, chromedp.Click(chromedp.CSS(row+` form[data-hide] button[type="submit"]`)))
 		waitFor(t, tablet, "the reason asked for", textJS(row+" form[data-hide] .field-error"), waitShort, equals("Write a reason: it is shown in place of the text."))
+		checkPanels(t, tablet, "a reason asked for")
 		if got := eval[string](t, tablet, `document.querySelector(`+jsString(row+" form[data-hide] input")+`).getAttribute("aria-invalid")`); got != "true" {
 			t.Errorf("the empty reason has aria-invalid=%q, want true", got)
 		}
@@ -294,4 +298,20 @@ func TestTabletRunsTheTownHallQueue(t *testing.T) {
 		waitFor(t, tablet, "the queue put away", visibleJS("#th-queue"), waitShort, equals(false))
 		waitFor(t, tablet, "the speakers list back", visibleJS("#speakers-box"), waitShort, isTrue)
 	})
+}
+
+// checkPanels runs axe (when axe-core is installed: CI always has it) and
+// the tablet's contrast check on the tablet as it is now.
+func checkPanels(t *testing.T, v *view, what string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "axe", "node_modules", "axe-core", "axe.min.js"))
+	switch {
+	case err == nil:
+		checkAxe(t, v, string(b), what)
+	case os.Getenv("CI") != "":
+		t.Fatalf("axe-core is not installed (npm ci --prefix client/web/testdata/axe): %v", err)
+	default:
+		t.Logf("axe-core is not installed (npm ci --prefix client/web/testdata/axe): %s is checked for contrast only", what)
+	}
+	assertContrast(t, v, 4.5)
 }

@@ -278,7 +278,7 @@ function makeItem(it) {
     el('p', { class: 'th-text', dir: 'auto' }),
     el('p', { class: 'th-by', dir: 'auto' }),
     el('div', { class: 'th-actions' },
-      el('button', { type: 'button', class: 'small-btn', 'data-q': 'star' }),
+      el('button', { type: 'button', class: 'small-btn', 'data-q': 'star' }, t('fac.th.star')),
       el('button', { type: 'button', class: 'small-btn primary', 'data-q': 'take' }, t(question ? 'fac.th.take.question' : 'fac.th.take.hand')),
       el('button', { type: 'button', class: 'small-btn', 'data-q': 'done' }, t('fac.th.done')),
       hide, unhide),
@@ -301,7 +301,6 @@ function updateItem(st, li, it) {
   by.hidden = !question;
   if (question) setText(by, byline(it.q));
   setAttr(star, 'aria-pressed', String(it.starred));
-  setText(star, t(it.starred ? 'fac.th.starred' : 'fac.th.star'));
   setAttr(star, 'aria-label', t('fac.th.starAria', { text: short }));
   setAttr(take, 'aria-label', t(question ? 'fac.th.takeAria.question' : 'fac.th.takeAria.hand', { text: short, name: short }));
   setAttr(done, 'aria-label', t(question ? 'fac.th.doneAria.question' : 'fac.th.doneAria.hand', { text: short, name: short }));
