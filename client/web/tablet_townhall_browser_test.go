@@ -6,7 +6,8 @@ package web_test
 // hall's public page (posted through its real HTTP form, upvoted by other
 // browsers). The facilitator orders the queue by votes, stars, takes and
 // finishes items, and hides a question (the reason is required); the wall
-// follows who speaks, who is next and the question being answered.
+// follows who speaks, who is next and the question being answered. The
+// scribe's link, made on the tablet, writes findings the tablet lists.
 
 import (
 	"context"
@@ -153,6 +154,40 @@ func TestTabletRunsTheTownHallQueue(t *testing.T) {
 		waitFor(t, tablet, "the queue", visibleJS("#th-queue-empty"), waitShort, isTrue)
 		if eval[bool](t, tablet, visibleJS("#speakers-box")) {
 			t.Error("the plenary's own speakers list shows beside the town hall's queue")
+		}
+	})
+
+	step("the scribe's link writes findings, which show on the tablet", func(t *testing.T) {
+		waitFor(t, tablet, "no findings yet", visibleJS("#th-findings-none"), waitShort, isTrue)
+		do(t, tablet, chromedp.Click(chromedp.CSS("#scribe-make")))
+		link, _ := waitFor(t, tablet, "the scribe's link", textJS("#scribe-shown a"), waitShort, func(s string) bool { return s != "" })
+		if !strings.HasPrefix(link, srv.URL+"/scribe#"+created.Cafe+".") {
+			t.Fatalf("the scribe's link is %q, want the public address's /scribe#CAFE.TOKEN", link)
+		}
+		if got := eval[string](t, tablet, `document.activeElement.id`); got != "scribe-link" {
+			t.Errorf("focus is on #%s once the link is made, want the link", got)
+		}
+		// The link's token writes findings, as the scribe's own page does
+		// with it (that page is tested on its own).
+		_, scribeToken, _ := strings.Cut(link, "#"+created.Cafe+".")
+		ws := "ws" + strings.TrimPrefix(srv.URL, "http") + "/ws"
+		scribe, err := client.Dial(context.Background(), ws, created.Cafe, scribeToken, client.Options{})
+		if err != nil {
+			t.Fatalf("the scribe's link does not open the café: %v", err)
+		}
+		defer scribe.Kill()
+		go func() {
+			for range scribe.Events() {
+			}
+		}()
+		mustSend(t, scribe, protocol.CmdFindingAdd, protocol.Finding{FindingID: "f1", Text: "Capacity building comes first."})
+		waitFor(t, tablet, "the finding on the tablet", `[...document.querySelectorAll("#th-findings li")].map((li) => li.textContent)`, waitShort,
+			func(got []string) bool { return slices.Equal(got, []string{"Capacity building comes first."}) })
+		if eval[bool](t, tablet, visibleJS("#th-findings-none")) {
+			t.Error("the tablet still says no finding is written")
+		}
+		if got := eval[string](t, tablet, textJS("#scribe-make")); got != "Make a new link for the scribe" {
+			t.Errorf("the scribe button reads %q once a link is made", got)
 		}
 	})
 
