@@ -129,3 +129,20 @@ func (w words) groupRows(a, b map[string]int) []groupRow {
 	}
 	return rows
 }
+
+// themed reports whether any of a conversation's themes has notes: only
+// then are the rest "other ideas".
+func themed(themes []Theme) bool {
+	return slices.ContainsFunc(themes, func(t Theme) bool { return len(t.Notes) > 0 })
+}
+
+// hiddenOf counts the hidden comments of a contribution.
+func hiddenOf(cs []Comment) int {
+	n := 0
+	for _, c := range cs {
+		if c.Hidden {
+			n++
+		}
+	}
+	return n
+}
