@@ -29,7 +29,7 @@ func writeAll(t *testing.T, c report.Consultation, lang string) map[string]strin
 func TestConsultationNamesNoAnonymousAuthorAndPrintsNoHiddenText(t *testing.T) {
 	c := report.BuildConsultation(consultationRoom(t).s, reportAt)
 	for format, out := range writeAll(t, c, "") {
-		for _, secret := range []string{"Secret", "Off-topic rant", "Spam here", "Spammer", "You idiot", "Troll", "Buy cheap watches"} {
+		for _, secret := range []string{"Secret", "Off-topic rant", "Deleted thought", "Spam here", "Spammer", "You idiot", "Troll", "Buy cheap watches"} {
 			if strings.Contains(out, secret) {
 				t.Errorf("the %s report shows %q", format, secret)
 			}

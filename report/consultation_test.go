@@ -26,46 +26,14 @@ func cmd(a cafe.Actor, typ string, data any) cafe.Command {
 var reportAt = t0.Add(48 * time.Hour)
 
 // consultationRoom is a whole consultation driven through the domain: the
-// café of reportRoom, then an online space opened before it and a town hall
-// the next day, with anonymous and hidden items in each, and a conclusion.
+// café of reportRoom, then an online space and a town hall the next day,
+// with anonymous and hidden items in each, and a conclusion.
 func consultationRoom(t *testing.T) *room {
 	t.Helper()
-	r := newRoom(t, protocol.CreateCafe{
-		Title:     "Open talks <2025> & co",
-		Questions: []string{"What should *governments* do?", "Which issues matter most?"},
-		Tables:    2,
-	})
-	// The online space opens before the café, for thirty days.
+	r := reportRoom(t)
+	// The online space opens once the café is harvesting, for thirty days.
 	r.do(cmd(facilitator, protocol.CmdOnlineOpen, protocol.OnlineOpen{ClosesAt: t0.Add(30 * 24 * time.Hour).UnixMilli()}))
-
-	r.joinHost("h1", protocol.Join{Name: "Ana", Group: "government"})
-	r.do(joinCmd("a1", protocol.Join{Name: "Ben | Bo", Group: "civil_society"}))
-	r.do(joinCmd("a2", protocol.Join{Name: "Secret", Group: "academia", Anonymous: true}))
-	r.do(control(protocol.CmdRoundStart))
-	r.now = r.now.Add(time.Minute)
-	r.do(postCmd(host("h1"), "n1", "Convene, then listen"))
-	r.do(postCmd(attendee("a1"), "n2", "=SUM(A1) is not a formula here"))
-	r.do(postCmd(attendee("a2"), "n3", "Publish data, \"openly\""))
-	r.do(postCmd(attendee("a1"), "n4", "Off-topic rant"))
-	r.do(refCmd(facilitator, protocol.CmdNoteHide, "n4"))
-	r.now = r.now.Add(19 * time.Minute)
-	r.do(control(protocol.CmdRoundEnd))
-	r.now = r.now.Add(10 * time.Minute)
-	r.do(control(protocol.CmdRoundStart))
-	r.now = r.now.Add(time.Minute)
-	r.do(postCmd(attendee("a2"), "n5", "Cybersecurity\nand trust"))
-	r.now = r.now.Add(19 * time.Minute)
-	r.do(control(protocol.CmdRoundEnd))
-	r.do(theme("listen", 0))
 	r.do(theme("security", 1))
-	r.do(cmd(facilitator, protocol.CmdNoteTheme, protocol.NoteTheme{NoteID: "n1", ThemeID: "listen"}))
-	r.do(cmd(facilitator, protocol.CmdNoteTheme, protocol.NoteTheme{NoteID: "n3", ThemeID: "listen"}))
-	r.do(cmd(facilitator, protocol.CmdVoteOpen, protocol.VoteOpen{VoteID: "v1", Question: -1, On: protocol.VoteOnNotes, Dots: 2}))
-	r.do(dot(attendee("a1"), "v1", "n3"))
-	r.do(dot(attendee("a2"), "v1", "n3"))
-	r.do(dot(host("h1"), "v1", "n5"))
-	r.do(cmd(facilitator, protocol.CmdVoteClose, protocol.VoteRef{VoteID: "v1"}))
-	r.do(control(protocol.CmdHarvestStart))
 
 	// Online: named, anonymous and hidden contributions and comments.
 	r.now = r.now.Add(time.Hour)
