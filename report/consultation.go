@@ -36,7 +36,8 @@ type Consultation struct {
 	Conclusion string        `json:"conclusion"` // empty: none written yet
 }
 
-// Span is when a format ran (Unix ms). To is 0 while it still runs.
+// Span is when a format ran (Unix ms). To is 0 while it still runs; From
+// is 0 only for a café whose dates were never recorded.
 type Span struct {
 	From int64 `json:"from"`
 	To   int64 `json:"to,omitempty"`
@@ -178,7 +179,9 @@ func BuildConsultation(s *cafe.State, now time.Time) Consultation {
 		GroupNames: r.GroupNames, Questions: slices.Clone(s.Questions),
 		Formats: []string{}, Conclusion: v.Conclusion,
 	}
-	if s.FirstRoundAt != 0 {
+	// A café whose last snapshot predates FirstRoundAt played its rounds
+	// all the same: it runs, undated.
+	if s.FirstRoundAt != 0 || s.Round > 0 {
 		c.Formats = append(c.Formats, protocol.FormatCafe)
 		c.WorldCafe = cafePart(s, r)
 	}

@@ -127,3 +127,17 @@ func TestConsultationHeadingsInTheChosenLanguage(t *testing.T) {
 		}
 	}
 }
+
+// A café whose rounds ran before it recorded their dates (its snapshot is
+// older) is reported all the same, undated.
+func TestAnUndatedCafeIsStillReported(t *testing.T) {
+	r := reportRoom(t)
+	r.s.FirstRoundAt, r.s.RoundsEndedAt = 0, 0 // as a snapshot from before the dates
+	c := report.BuildConsultation(r.s, reportAt)
+	if c.WorldCafe == nil || c.WorldCafe.Ideas != 4 {
+		t.Fatalf("the café is left out of the report: %+v", c.Formats)
+	}
+	if md := writeAll(t, c, "")["md"]; !strings.Contains(md, "- **World Café**: dates not recorded") {
+		t.Errorf("the background does not say the dates are unknown:\n%s", md)
+	}
+}

@@ -33,6 +33,9 @@ func date(ms int64) string { return time.UnixMilli(ms).UTC().Format("2006-01-02 
 // span is when a format ran: one day's hours, two moments, or "since"
 // while it still runs.
 func (w words) span(s Span) string {
+	if s.From == 0 {
+		return w.tr("consultation.undated")
+	}
 	if s.To == 0 {
 		return w.tr("consultation.since", "from", date(s.From))
 	}
