@@ -46,6 +46,17 @@ func newConsultationRoom(t *testing.T, title string) *consultationRoom {
 	return &consultationRoom{srv: srv, created: created, fac: dial(created.FacilitatorToken), dial: dial}
 }
 
+// join joins a person through the API and connects them.
+func (r *consultationRoom) join(t *testing.T, req protocol.Join) (protocol.Joined, *client.Conn) {
+	t.Helper()
+	req.Code = r.created.JoinCode
+	j, err := client.API{BaseURL: r.srv.URL}.Join(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return j, r.dial(j.Token)
+}
+
 func mustDo(t *testing.T, c *client.Conn, typ string, data any) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -64,17 +75,12 @@ func TestTheWallFollowsTheTownHall(t *testing.T) {
 	browser := startBrowser(t, chromium)
 	shots := screenshotDir(t)
 	src := axeSource(t)
-	ctx := context.Background()
 	fac := room.fac
 
 	wall := newView(t, t, browser, "wall", 1920, 1080, false)
 	do(t, wall, chromedp.Navigate(fmt.Sprintf("%s/wall#%s.%s", room.srv.URL, room.created.Cafe, room.created.WallToken)))
 	ana := joinPhone(t, t, browser, room.srv.URL, room.created.JoinCode, "ana", "Ana", "government", false)
-	anon, err := client.API{BaseURL: room.srv.URL}.Join(ctx, protocol.Join{Code: room.created.JoinCode, Anonymous: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	anonConn := room.dial(anon.Token)
+	anon, anonConn := room.join(t, protocol.Join{Anonymous: true})
 	step := steps(t, func() []*view { return []*view{wall, ana.view} })
 
 	const slides = "https://example.org/slides/road-ahead"
