@@ -148,3 +148,128 @@ func TestTheWallFollowsTheTownHall(t *testing.T) {
 		waitFor(t, wall, "the floor open again", textJS("#th-now-label"), waitShort, equals("The floor is open"))
 	})
 }
+
+// TestTheWallShowsRemoteQuestionsAndOnlineContributionsLive has the server
+// issue the public pages' commands (remote questions, upvotes, online
+// contributions) and checks the wall follows: remote questions by votes,
+// the one being answered, contributions arriving live, and a hidden item
+// by its reason only, never its text.
+func TestTheWallShowsRemoteQuestionsAndOnlineContributionsLive(t *testing.T) {
+	chromium := findChromium(t)
+	room := newConsultationRoom(t, "Remote voices")
+	browser := startBrowser(t, chromium)
+	shots := screenshotDir(t)
+	src := axeSource(t)
+	fac := room.fac
+	issue := func(t *testing.T, typ string, data any) {
+		t.Helper()
+		if _, err := room.srv.Server.IssuePublic(context.Background(), room.created.Cafe, typ, data); err != nil {
+			t.Fatalf("%s: %v", typ, err)
+		}
+	}
+	wall := newView(t, t, browser, "wall", 1920, 1080, false)
+	do(t, wall, chromedp.Navigate(fmt.Sprintf("%s/wall#%s.%s", room.srv.URL, room.created.Cafe, room.created.WallToken)))
+	step := steps(t, func() []*view { return []*view{wall} })
+
+	step("remote questions come in, most votes first", func(t *testing.T) {
+		mustDo(t, fac, protocol.CmdRoundStart, nil)
+		mustDo(t, fac, protocol.CmdRoundEnd, nil)
+		mustDo(t, fac, protocol.CmdTownHallAgenda, protocol.TownHallAgenda{Title: "The road ahead"})
+		mustDo(t, fac, protocol.CmdTownHallStage, protocol.TownHallStage{Stage: protocol.StageFloor})
+		waitFor(t, wall, "the town hall on the wall", visibleJS("#wall-townhall"), waitLong, isTrue)
+		for _, q := range []protocol.TownHallAsk{
+			{QuestionID: "q1", Text: "What about small states?", Name: "Ivo"},
+			{QuestionID: "q2", Text: "Who pays for all this?"},
+			{QuestionID: "q3", Text: "Buy my miracle product today"},
+		} {
+			issue(t, protocol.CmdTownHallAsk, q)
+		}
+		waitFor(t, wall, "three remote questions", countJS("#th-questions li"), waitShort, equals(3))
+		if got := eval[string](t, wall, textJS("#th-questions li:first-child")); !contains("small states")(got) {
+			t.Errorf("before any vote the first question on the wall is %q, want the first asked", got)
+		}
+		for _, voter := range []string{"v-1", "v-2"} {
+			issue(t, protocol.CmdTownHallUpvote, protocol.TownHallUpvote{QuestionID: "q2", Voter: voter})
+		}
+		waitFor(t, wall, "the most-voted question first", textJS("#th-questions li:first-child"), waitShort, contains("Who pays"))
+		waitFor(t, wall, "its votes", textJS("#th-questions li:first-child .votes"), waitShort, equals("2 votes"))
+		if got := eval[string](t, wall, textJS(`#th-questions li[data-id="q1"] .by`)); got != "Ivo" {
+			t.Errorf("the asker reads %q, want Ivo", got)
+		}
+		if got := eval[string](t, wall, textJS(`#th-questions li[data-id="q2"] .by`)); got != "Anonymous" {
+			t.Errorf("an unnamed asker reads %q, want Anonymous", got)
+		}
+		mustDo(t, fac, protocol.CmdOnlineHide, protocol.OnlineHide{ItemID: "q3", Reason: "Advertising"})
+		waitFor(t, wall, "the hidden question's reason", textJS(`#th-questions li[data-id="q3"]`), waitShort, contains("Hidden by the moderator: Advertising"))
+		if eval[bool](t, wall, `document.body.innerText.includes("miracle")`) {
+			t.Error("the wall still shows the hidden question's text")
+		}
+	})
+
+	step("a starred question is next, then answered", func(t *testing.T) {
+		mustDo(t, fac, protocol.CmdQueueStar, protocol.QueueStar{QueueItem: protocol.QueueItem{Kind: protocol.ItemQuestion, ID: "q1"}, Starred: true})
+		waitFor(t, wall, "the question next", textJS("#th-next li[data-kind]"), waitShort, contains("Remote question"))
+		if got := eval[string](t, wall, textJS("#th-next li[data-kind]")); !contains("small states")(got) {
+			t.Errorf("the next item reads %q, want the question's text", got)
+		}
+		assertContrast(t, wall, 7)
+		checkAxe(t, wall, src, "remote questions")
+		screenshot(t, wall, shots, "townhall-questions")
+		mustDo(t, fac, protocol.CmdQueueTake, protocol.QueueItem{Kind: protocol.ItemQuestion, ID: "q1"})
+		waitFor(t, wall, "the question being answered", textJS("#th-answering"), waitShort, equals("What about small states?"))
+		waitFor(t, wall, "named as a remote question", textJS("#th-speaking"), waitShort, contains("Remote question"))
+		waitFor(t, wall, "the label", textJS("#th-now-label"), waitShort, equals("Being answered"))
+		waitFor(t, wall, "nothing starred left", countJS("#th-next li[data-kind]"), waitShort, equals(0))
+		waitFor(t, wall, "the others waiting", countJS("#th-questions li"), waitShort, equals(2))
+		screenshot(t, wall, shots, "townhall-answering")
+		mustDo(t, fac, protocol.CmdQueueDone, protocol.QueueItem{Kind: protocol.ItemQuestion, ID: "q1"})
+		waitFor(t, wall, "the floor open again", textJS("#th-now-label"), waitShort, equals("The floor is open"))
+	})
+
+	const secret = "Buy my miracle product today"
+	step("online contributions arrive live, a hidden one by its reason", func(t *testing.T) {
+		mustDo(t, fac, protocol.CmdTownHallStage, protocol.TownHallStage{Stage: protocol.StageEnded})
+		waitFor(t, wall, "the town hall gone from the wall", visibleJS("#wall-townhall"), waitShort, equals(false))
+		mustDo(t, fac, protocol.CmdOnlineOpen, protocol.OnlineOpen{ClosesAt: time.Now().Add(48 * time.Hour).UnixMilli()})
+		waitFor(t, wall, "the online panel", visibleJS("#wall-online"), waitShort, isTrue)
+		issue(t, protocol.CmdOnlineContribute, protocol.OnlineContribute{ItemID: "c1", Question: 0, Title: "Convening", Text: "Governments can bring everyone to one table", Name: "Dana"})
+		waitFor(t, wall, "the contribution", textJS(`#online-newest li[data-item-id="c1"] .what`), waitShort, equals("Governments can bring everyone to one table"))
+		if got := eval[string](t, wall, textJS(`#online-newest li[data-item-id="c1"] .meta`)); got != "Question 1 · Dana" {
+			t.Errorf("the contribution is labelled %q", got)
+		}
+		waitFor(t, wall, "its count", textJS("#online-counts li:first-child strong"), waitShort, equals("1 contribution"))
+		issue(t, protocol.CmdOnlineContribute, protocol.OnlineContribute{ItemID: "c2", Question: 1, Text: secret})
+		waitFor(t, wall, "the second contribution", countJS(`#online-newest li[data-item-id="c2"]`), waitShort, equals(1))
+		mustDo(t, fac, protocol.CmdOnlineHide, protocol.OnlineHide{ItemID: "c2", Reason: "Advertising"})
+		waitFor(t, wall, "the hidden contribution's reason", textJS(`#online-newest li[data-item-id="c2"]`), waitShort, contains("Hidden by the moderator: Advertising"))
+		if eval[bool](t, wall, `document.body.innerText.includes(`+jsString(secret)+`)`) {
+			t.Error("the wall still shows the hidden contribution's text")
+		}
+		waitFor(t, wall, "the count without it", textJS("#online-counts li:nth-child(2) strong"), waitShort, equals("0 contributions"))
+		assertContrast(t, wall, 7)
+		checkAxe(t, wall, src, "online panel")
+		screenshot(t, wall, shots, "online-panel")
+		// A wall opened now gets the hidden one from its snapshot: the
+		// reason, and no text to show.
+		do(t, wall, chromedp.Reload())
+		waitFor(t, wall, "the hidden contribution after a reload", textJS(`#online-newest li[data-item-id="c2"]`), waitLong, contains("Advertising"))
+		if eval[bool](t, wall, `document.body.innerText.includes(`+jsString(secret)+`)`) {
+			t.Error("a reloaded wall shows the hidden contribution's text")
+		}
+	})
+
+	step("in the harvest, a themed contribution sits with the room's notes, marked as online", func(t *testing.T) {
+		mustDo(t, fac, protocol.CmdHarvestStart, nil)
+		mustDo(t, fac, protocol.CmdThemeCreate, protocol.ThemeCreate{ThemeID: "t1", Name: "Convening", Question: 0})
+		mustDo(t, fac, protocol.CmdOnlineTheme, protocol.OnlineTheme{ItemID: "c1", ThemeID: "t1"})
+		sel := `#tables .wall-theme li.sticky.online[data-item-id="c1"]`
+		waitFor(t, wall, "the contribution in its theme", countJS(sel), waitShort, equals(1))
+		if got := eval[string](t, wall, textJS(sel)); !contains("Online")(got) || !contains("bring everyone")(got) {
+			t.Errorf("the themed contribution reads %q, want it marked Online with its text", got)
+		}
+		if got := eval[string](t, wall, textJS(`#tables .wall-theme h2 .count`)); got != "1" {
+			t.Errorf("the theme counts %q, want 1", got)
+		}
+		assertContrast(t, wall, 7)
+	})
+}
