@@ -166,3 +166,15 @@ func (s *pubSite) snapshot(t *testing.T) protocol.Snapshot {
 	conn.Kill()
 	return snap
 }
+
+// tokens opens page n times and returns its tokens, aged past the
+// two-second floor together.
+func (s *pubSite) tokens(t *testing.T, page string, n int) []string {
+	t.Helper()
+	out := make([]string, n)
+	for i := range out {
+		out[i] = formToken(t, s.get(t, page).Body.String())
+	}
+	s.clock.Advance(3 * time.Second)
+	return out
+}
