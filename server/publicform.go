@@ -72,3 +72,54 @@ func (p *page) Part(on, base string) part { return part{P: p, On: on, Base: base
 func (p *page) Thread(item itemView, base string) part {
 	return part{P: p, On: item.ID, Base: base, Item: item}
 }
+
+// LostForm says whether the refused form is one this page does not draw
+// (a comment on an item the moderator hid meanwhile, say): then its error,
+// and the person's text to copy, go at the top of the page.
+func (p *page) LostForm() bool {
+	f := p.Form
+	if f == nil {
+		return false
+	}
+	switch f.Action {
+	case actContribute:
+		return p.Question == nil || !p.Open()
+	case actAsk:
+		return p.Hall == nil || !p.Hall.Asking
+	}
+	item, ok := p.item(f.On)
+	if !ok {
+		return true
+	}
+	if f.Action == actFlag {
+		return item.Hidden
+	}
+	return !item.Open
+}
+
+// item finds an item the page shows by its id.
+func (p *page) item(id string) (itemView, bool) {
+	var all []itemView
+	if q := p.Question; q != nil {
+		for _, g := range q.Groups {
+			all = append(all, g.Items...)
+		}
+		for _, th := range q.Room {
+			all = append(all, th.Notes...)
+		}
+	}
+	if p.Hall != nil {
+		all = append(all, p.Hall.Questions...)
+	}
+	for _, it := range all {
+		if it.ID == id {
+			return it, true
+		}
+		for _, c := range it.Comments {
+			if c.ID == id {
+				return c, true
+			}
+		}
+	}
+	return itemView{}, false
+}

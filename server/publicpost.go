@@ -156,8 +156,14 @@ func (s *Server) postPublic(r *http.Request, p *publicPost) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if _, err := rn.do(r.Context(), cmd); err != nil {
+	res, err := rn.do(r.Context(), cmd)
+	if err != nil {
 		return "", err
+	}
+	// A second upvote of one browser changes nothing; the person is told,
+	// rather than thanked for a vote that does not count.
+	if p.action == actUpvote && len(res.events) == 0 {
+		return "", errVoted
 	}
 	return id, nil
 }
