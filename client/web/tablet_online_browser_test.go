@@ -200,6 +200,25 @@ func TestTabletOnlineModeration(t *testing.T) {
 		waitForState(t, srv.Store, created.Cafe, "the conclusion saved on blur", func(st *cafe.State) bool { return st.Conclusion == conclusion })
 	})
 
+	step("the panels in Arabic read right to left, in Arabic", func(t *testing.T) {
+		do(t, tablet, chromedp.Evaluate[chromedp.Void](`localStorage.setItem("worldcafe.lang", "ar")`), chromedp.Reload())
+		waitFor(t, tablet, "the online space's heading in Arabic", textJS("#online-h"), waitLong, equals("الفضاء الإلكتروني"))
+		waitFor(t, tablet, "the moderation rows", countJS("#online-mod li"), waitLong, equals(2))
+		if got := eval[string](t, tablet, `document.documentElement.dir`); got != "rtl" {
+			t.Errorf("the Arabic tablet has dir=%q", got)
+		}
+		if got := eval[string](t, tablet, textJS(modSel(older)+" .mod-flags")); got != "أُبلغ عنه مرة واحدة" {
+			t.Errorf("the flag count reads %q in Arabic", got)
+		}
+		if got := eval[string](t, tablet, textJS("#th-h")); got != "اللقاء المفتوح" {
+			t.Errorf("the town hall's heading reads %q in Arabic", got)
+		}
+		do(t, tablet, chromedp.Evaluate[chromedp.Void](`document.querySelector("#online-panel").scrollIntoView()`))
+		screenshotView(t, tablet, shots, "tablet-online-2-arabic")
+		do(t, tablet, chromedp.Evaluate[chromedp.Void](`localStorage.setItem("worldcafe.lang", "en")`), chromedp.Reload())
+		waitFor(t, tablet, "the tablet in English again", textJS("#online-h"), waitLong, equals("Online space"))
+	})
+
 	step("the whole consultation's report carries the conclusion", func(t *testing.T) {
 		opened := chromedp.WaitNewTarget(tablet.ctx, func(i *target.Info) bool { return strings.Contains(i.URL, "/report") })
 		do(t, tablet, chromedp.Click(chromedp.CSS("#report-all")))
