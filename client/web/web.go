@@ -18,6 +18,8 @@ import (
 	"strings"
 
 	"github.com/worldcafe/worldcafe/i18n"
+	"github.com/worldcafe/worldcafe/internal/acceptenc"
+	"github.com/worldcafe/worldcafe/internal/secheaders"
 )
 
 //go:embed static
@@ -84,7 +86,7 @@ func Handler() http.Handler {
 		assets[p] = newAsset(name, bytes.ReplaceAll(a.body, []byte(`"/static/`), []byte(`"/static/v/`+version+`/`)))
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		setSecurityHeaders(w, r)
+		secheaders.Set(w, r)
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
@@ -147,7 +149,7 @@ func (a *asset) serve(w http.ResponseWriter, r *http.Request, cache string) {
 		return
 	}
 	body := a.body
-	if a.gz != nil && acceptsGzip(r.Header.Get("Accept-Encoding")) {
+	if a.gz != nil && acceptenc.Gzip(r.Header.Get("Accept-Encoding")) {
 		h.Set("Content-Encoding", "gzip")
 		body = a.gz
 	}
@@ -166,28 +168,4 @@ func etagMatches(header, etag string) bool {
 		}
 	}
 	return false
-}
-
-func acceptsGzip(header string) bool {
-	for _, part := range strings.Split(header, ",") {
-		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if strings.EqualFold(strings.TrimSpace(coding), "gzip") {
-			return strings.ReplaceAll(strings.TrimSpace(params), " ", "") != "q=0"
-		}
-	}
-	return false
-}
-
-// setSecurityHeaders sets a CSP that allows only this server's own scripts,
-// styles and images, and WebSockets to this host.
-func setSecurityHeaders(w http.ResponseWriter, r *http.Request) {
-	host := r.Host
-	csp := "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-		"connect-src 'self' ws://" + host + " wss://" + host + "; manifest-src 'self'; " +
-		"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-	h := w.Header()
-	h.Set("Content-Security-Policy", csp)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("X-Frame-Options", "DENY")
 }
