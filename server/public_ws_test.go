@@ -90,28 +90,36 @@ func TestPublicWSGetsTheOnlineSpaceAndNothingOfTheRoom(t *testing.T) {
 	MustSend(t, r.anaConn, protocol.CmdNotePost, protocol.NotePost{NoteID: "n2", Text: "another room idea"})
 	MustSend(t, r.c.Fac, protocol.CmdOnlineHide, protocol.OnlineHide{ItemID: "c1", Reason: "off topic"})
 	last := r.contribute(t, "c2", "an online idea everyone reads")
+	flagCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	// A flag's reason is for the moderator only.
+	if _, err := server.IssuePublic(flagCtx, r.ts.Server, r.c.Cafe, protocol.CmdOnlineFlag,
+		protocol.OnlineFlag{ItemID: "c2", Reason: "a reason for the moderator"}); err != nil {
+		t.Fatalf("flagging c2: %v", err)
+	}
+	last = r.contribute(t, "c3", "the last online idea")
 
 	got := WaitSeq(t, pub, last.Seq)
 	types := map[string]int{}
 	for _, env := range got {
 		types[env.Type]++
 	}
-	if types[protocol.EvOnlineContributed] != 2 || types[protocol.EvOnlineHidden] != 1 {
-		t.Fatalf("the public socket got %v, want two online.contributed and one online.hidden", types)
+	if types[protocol.EvOnlineContributed] != 3 || types[protocol.EvOnlineHidden] != 1 || types[protocol.EvOnlineFlagged] != 1 {
+		t.Fatalf("the public socket got %v, want three online.contributed, one online.hidden and one online.flagged", types)
 	}
 	for typ := range types {
-		if typ != protocol.EvOnlineContributed && typ != protocol.EvOnlineHidden {
+		if !strings.HasPrefix(typ, "online.") {
 			t.Fatalf("the public socket got a %s of the room (all: %v)", typ, types)
 		}
 	}
-	mustNotContain(t, got, r.ana.ParticipantID, "room idea")
-	if !strings.Contains(string(got[len(got)-1].Data), "an online idea everyone reads") {
-		t.Fatalf("the last public frame is %s, want c2's contribution", got[len(got)-1].Data)
+	mustNotContain(t, got, r.ana.ParticipantID, "room idea", "a reason for the moderator")
+	if !strings.Contains(string(got[len(got)-1].Data), "the last online idea") {
+		t.Fatalf("the last public frame is %s, want c3's contribution", got[len(got)-1].Data)
 	}
 
 	// A page opened after the hiding sees the reason, never the text.
 	_, snap = r.dialPublic(t, client.Options{})
-	mustNotContain(t, []protocol.Envelope{snap}, "an online idea the moderator hides", r.ana.ParticipantID, "room idea")
+	mustNotContain(t, []protocol.Envelope{snap}, "an online idea the moderator hides", r.ana.ParticipantID, "room idea", "a reason for the moderator")
 	if !strings.Contains(string(snap.Data), "off topic") || !strings.Contains(string(snap.Data), "an online idea everyone reads") {
 		t.Fatalf("the public snapshot lacks the hiding's reason or c2: %s", snap.Data)
 	}

@@ -208,12 +208,15 @@ function morph(old, fresh) {
   morphChildren(old, fresh);
 }
 
+// syncAttributes gives old fresh's attributes, but for what the person
+// chose: a <details> they opened or closed stays so.
 function syncAttributes(old, fresh) {
+  const theirs = (name) => name === 'open' && old.tagName === 'DETAILS';
   for (const a of [...old.attributes]) {
-    if (!fresh.hasAttribute(a.name)) old.removeAttribute(a.name);
+    if (!fresh.hasAttribute(a.name) && !theirs(a.name)) old.removeAttribute(a.name);
   }
   for (const a of fresh.attributes) {
-    if (old.getAttribute(a.name) !== a.value) old.setAttribute(a.name, a.value);
+    if (old.getAttribute(a.name) !== a.value && !theirs(a.name)) old.setAttribute(a.name, a.value);
   }
 }
 
@@ -260,14 +263,17 @@ function morphChildren(old, fresh) {
   for (const n of kept) if (n.nodeType === Node.ELEMENT_NODE && n.id) byId.set(n.id, n);
   const loose = kept.filter((n) => !(n.nodeType === Node.ELEMENT_NODE && n.id));
   const used = new Set();
+  const free = (test) => loose.find((c) => !used.has(c) && test(c));
   let before = old.firstChild;
   for (const f of [...fresh.childNodes]) {
     let n = null;
     if (f.nodeType === Node.ELEMENT_NODE && f.id) {
       n = byId.get(f.id) || null;
     } else {
-      const i = loose.findIndex((c) => !used.has(c) && c.nodeName === f.nodeName);
-      if (i >= 0) n = loose[i];
+      // The same kind of element in the same role first, so that a part
+      // that went (the form of a space now closed) does not turn into
+      // the part after it.
+      n = free((c) => c.nodeName === f.nodeName && sameRole(c, f)) || free((c) => c.nodeName === f.nodeName) || null;
     }
     if (n) {
       used.add(n);
@@ -280,7 +286,19 @@ function morphChildren(old, fresh) {
       before = made.nextSibling;
     }
   }
-  for (const n of kept) if (!used.has(n)) n.remove();
+  // A part that went keeps its place if a form in it is in use: the
+  // person's text outlives the page's change, and they read why.
+  for (const n of kept) if (!used.has(n) && !holdsWork(n)) n.remove();
+}
+
+function sameRole(a, b) {
+  return a.nodeType !== Node.ELEMENT_NODE ||
+    (a.getAttribute('class') === b.getAttribute('class') && a.getAttribute('aria-labelledby') === b.getAttribute('aria-labelledby'));
+}
+
+function holdsWork(n) {
+  if (n.nodeType !== Node.ELEMENT_NODE) return false;
+  return (n.tagName === 'FORM' && inUse(n)) || [...n.querySelectorAll('form')].some(inUse);
 }
 
 function itemIds(root) {
