@@ -174,8 +174,10 @@ async function post(form, submitter) {
   if (body?.item_id) mine.add(`item-${body.item_id}`);
   form.reset(); // as the page the server sends back without JavaScript
   markField(form, '', showOutcome(form, t('publive.sent'), false));
-  // Its token is spent: the refresh brings the next one.
-  form.dataset.used = '1';
+  // Its token is spent: the answer brings the next one, else the refresh.
+  const token = form.querySelector('input[type="hidden"][name="form_token"]');
+  if (token && body?.form_token) token.value = body.form_token;
+  else form.dataset.used = '1';
   refresh.now();
 }
 
