@@ -11,6 +11,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"path"
 	"strings"
 	"testing"
 	"time"
@@ -271,7 +272,11 @@ func TestPublicQuestionPageOnACheapPhoneOnSlow3G(t *testing.T) {
 		if l.Bytes <= 0 || len(l.Files) < 2 {
 			t.Fatalf("%s: the load reports %d bytes in %d files; the page and its style at least", name, l.Bytes, len(l.Files))
 		}
-		logLoad(t, "question page "+name+" (first render, not the join form)", l)
+		var files strings.Builder
+		for _, f := range l.Files {
+			fmt.Fprintf(&files, " %s %d B;", path.Base(f.Name), f.Bytes)
+		}
+		t.Logf("question page %s, files on the wire:%s", name, files.String())
 		t.Logf("Slow 3G (%d ms, %d kbit/s), CPU ÷%d: the question page %s renders first after %.0f ms, %d B on the wire",
 			slow3GLatencyMs, slow3GBytesPerS*8/1000, cpuSlowdown, name, paint, l.Bytes)
 		reportConsole(t, []*view{v})
