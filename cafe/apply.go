@@ -43,6 +43,7 @@ func decodePrivate(ev protocol.Event) (private, error) {
 var features = []func(*State, protocol.Event) (ok bool, err error){
 	applyCreate, applyRounds, applySeating, applyNotes, applyBroadcast,
 	applyGroups, applyParticipants, applyHarvest,
+	applyOnline, applyTownHall, applyQueue, applyFindings, applyConsultation,
 }
 
 func apply(s *State, ev protocol.Event) error {

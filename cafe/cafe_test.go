@@ -1391,11 +1391,15 @@ func commandFor(typ string, a cafe.Actor) cafe.Command {
 	case protocol.CmdParticipantRemove:
 		return cafe.Command{Type: typ, Actor: a, Data: protocol.ParticipantRef{ParticipantID: "a1"}}
 	}
+	if data := consultationData(typ); data != nil {
+		return cafe.Command{Type: typ, Actor: a, Data: data}
+	}
 	return cafe.Command{Type: typ, Actor: a}
 }
 
 func TestRoles(t *testing.T) {
 	f, h, at, w := protocol.RoleFacilitator, protocol.RoleHost, protocol.RoleAttendee, protocol.RoleWall
+	sc, pub := protocol.RoleScribe, protocol.RolePublic
 	// Who may send each client command: the contract of README.md.
 	allowed := map[string][]protocol.Role{
 		protocol.CmdNotePost:     {h, at},
@@ -1430,6 +1434,21 @@ func TestRoles(t *testing.T) {
 		protocol.CmdParticipantRole:   {f},
 		protocol.CmdParticipantMute:   {f},
 		protocol.CmdParticipantRemove: {f},
+
+		protocol.CmdOnlineOpen:     {f},
+		protocol.CmdOnlineHide:     {f},
+		protocol.CmdOnlineUnhide:   {f},
+		protocol.CmdOnlineTheme:    {f},
+		protocol.CmdOnlinePublish:  {f},
+		protocol.CmdTownHallAgenda: {f},
+		protocol.CmdTownHallStage:  {f},
+		protocol.CmdQueueStar:      {f},
+		protocol.CmdQueueTake:      {f},
+		protocol.CmdQueueDone:      {f},
+		protocol.CmdFindingAdd:     {f, sc},
+		protocol.CmdFindingEdit:    {f, sc},
+		protocol.CmdFindingDelete:  {f, sc},
+		protocol.CmdConclude:       {f},
 	}
 	if len(allowed) != len(protocol.ClientCommands) {
 		t.Fatalf("the table covers %d commands, the protocol has %d client commands", len(allowed), len(protocol.ClientCommands))
@@ -1461,6 +1480,9 @@ func TestRoles(t *testing.T) {
 		protocol.CmdVoteClose:  func(r *room) { r.do(control(protocol.CmdRoundEnd)); r.do(openVote("v1", false)) },
 		protocol.CmdSeatAssign: func(r *room) { r.do(control(protocol.CmdRoundEnd)) }, // nobody moves mid-round
 	}
+	for typ, f := range consultationSetup {
+		setup[typ] = f
+	}
 	rolesRoom := func(t *testing.T, typ string) *room {
 		r := newRoom(t, protocol.CreateCafe{})
 		r.seat(1, 1)
@@ -1475,10 +1497,10 @@ func TestRoles(t *testing.T) {
 		}
 		return r
 	}
-	actors := map[protocol.Role]cafe.Actor{f: facilitator, h: host("h1"), at: attendee("a1"), w: wall}
+	actors := map[protocol.Role]cafe.Actor{f: facilitator, h: host("h1"), at: attendee("a1"), w: wall, sc: scribe, pub: public}
 
 	for _, typ := range slices.Sorted(maps.Keys(allowed)) {
-		for _, role := range []protocol.Role{f, h, at, w} {
+		for _, role := range []protocol.Role{f, h, at, w, sc, pub} {
 			ok := slices.Contains(allowed[typ], role)
 			verdict := "may not"
 			if ok {

@@ -24,11 +24,13 @@ type Command struct {
 	Data  any
 }
 
-// Create is the data of cafe.create: the request plus the id and join code
-// the server drew for it.
+// Create is the data of cafe.create: the request plus the codes the server
+// drew for it. PublicCode opens the public pages (/o/CODE); a café made
+// without one has no public pages.
 type Create struct {
-	Request  protocol.CreateCafe
-	JoinCode string
+	Request    protocol.CreateCafe
+	JoinCode   string
+	PublicCode string
 }
 
 // Join is the data of participant.join: the request plus what the server

@@ -9,6 +9,10 @@ type command struct {
 	// creates is true for the one command that acts on a café that does
 	// not exist yet.
 	creates bool
+	// afterClose is true for the commands of the consultation around the
+	// café (the online space, the town hall, its findings, the
+	// conclusion): a closed café closes the café only, and they go on.
+	afterClose bool
 	// takes reports whether data has the command's data type: data of
 	// another command must never sneak through.
 	takes  func(data any) bool
@@ -40,10 +44,20 @@ func bare(roles []protocol.Role, f func(d *decider, a Actor) error) command {
 	}}
 }
 
+// afterClose marks c as a command of the consultation around the café.
+func afterClose(c command) command {
+	c.afterClose = true
+	return c
+}
+
 var (
 	fromServer      = []protocol.Role{System.Role}
 	fromSeated      = []protocol.Role{protocol.RoleAttendee, protocol.RoleHost}
 	fromFacilitator = []protocol.Role{protocol.RoleFacilitator}
+	fromScribe      = []protocol.Role{protocol.RoleScribe, protocol.RoleFacilitator}
+	// fromPublic are the commands the server issues for the public pages'
+	// forms (online.go, townhall.go): no client sends them.
+	fromPublic = []protocol.Role{protocol.RolePublic}
 )
 
 // commands is the one table of the café's commands. The protocol's table
@@ -139,4 +153,66 @@ var commands = map[string]command{
 	protocol.CmdVoteClose: with(fromFacilitator, func(d *decider, _ Actor, r protocol.VoteRef) error {
 		return d.voteClose(r)
 	}),
+
+	// The online space (online.go).
+	protocol.CmdOnlineOpen: afterClose(with(fromFacilitator, func(d *decider, _ Actor, o protocol.OnlineOpen) error {
+		return d.onlineOpen(o)
+	})),
+	protocol.CmdOnlineHide: afterClose(with(fromFacilitator, func(d *decider, _ Actor, h protocol.OnlineHide) error {
+		return d.onlineHide(h)
+	})),
+	protocol.CmdOnlineUnhide: afterClose(with(fromFacilitator, func(d *decider, _ Actor, r protocol.ItemRef) error {
+		return d.onlineUnhide(r)
+	})),
+	protocol.CmdOnlineTheme: afterClose(with(fromFacilitator, func(d *decider, _ Actor, t protocol.OnlineTheme) error {
+		return d.onlineTheme(t)
+	})),
+	protocol.CmdOnlinePublish: afterClose(bare(fromFacilitator, func(d *decider, _ Actor) error { return d.onlinePublish() })),
+	protocol.CmdOnlineContribute: afterClose(with(fromPublic, func(d *decider, _ Actor, c protocol.OnlineContribute) error {
+		return d.onlineContribute(c)
+	})),
+	protocol.CmdOnlineComment: afterClose(with(fromPublic, func(d *decider, _ Actor, c protocol.OnlineComment) error {
+		return d.onlineComment(c)
+	})),
+	protocol.CmdOnlineFlag: afterClose(with(fromPublic, func(d *decider, _ Actor, f protocol.OnlineFlag) error {
+		return d.onlineFlag(f)
+	})),
+
+	// The town hall (townhall.go), its queue (queue.go) and findings
+	// (findings.go).
+	protocol.CmdTownHallAgenda: afterClose(with(fromFacilitator, func(d *decider, _ Actor, a protocol.TownHallAgenda) error {
+		return d.townHallAgenda(a)
+	})),
+	protocol.CmdTownHallStage: afterClose(with(fromFacilitator, func(d *decider, _ Actor, st protocol.TownHallStage) error {
+		return d.townHallStage(st)
+	})),
+	protocol.CmdTownHallAsk: afterClose(with(fromPublic, func(d *decider, _ Actor, q protocol.TownHallAsk) error {
+		return d.townHallAsk(q)
+	})),
+	protocol.CmdTownHallUpvote: afterClose(with(fromPublic, func(d *decider, _ Actor, u protocol.TownHallUpvote) error {
+		return d.townHallUpvote(u)
+	})),
+	protocol.CmdQueueStar: afterClose(with(fromFacilitator, func(d *decider, _ Actor, st protocol.QueueStar) error {
+		return d.queueStar(st)
+	})),
+	protocol.CmdQueueTake: afterClose(with(fromFacilitator, func(d *decider, _ Actor, it protocol.QueueItem) error {
+		return d.queueTake(it)
+	})),
+	protocol.CmdQueueDone: afterClose(with(fromFacilitator, func(d *decider, _ Actor, it protocol.QueueItem) error {
+		return d.queueDone(it)
+	})),
+	protocol.CmdFindingAdd: afterClose(with(fromScribe, func(d *decider, _ Actor, f protocol.Finding) error {
+		return d.findingAdd(f)
+	})),
+	protocol.CmdFindingEdit: afterClose(with(fromScribe, func(d *decider, _ Actor, f protocol.Finding) error {
+		return d.findingEdit(f)
+	})),
+	protocol.CmdFindingDelete: afterClose(with(fromScribe, func(d *decider, _ Actor, r protocol.FindingRef) error {
+		return d.findingDelete(r)
+	})),
+
+	// The conclusion (consultation.go).
+	protocol.CmdConclude: afterClose(with(fromFacilitator, func(d *decider, _ Actor, c protocol.Conclusion) error {
+		return d.conclude(c)
+	})),
 }

@@ -63,7 +63,7 @@ func (d *decider) create(c Create) error {
 	}
 	d.emit(protocol.EvCafeCreated, protocol.CafeCreated{
 		Cafe: d.s.ID, Title: title, Questions: clean, Tables: tables, Seats: seats,
-		RoundSeconds: secs, AutoAdvance: r.AutoAdvance, JoinCode: c.JoinCode, Groups: groups,
+		RoundSeconds: secs, AutoAdvance: r.AutoAdvance, JoinCode: c.JoinCode, PublicCode: c.PublicCode, Groups: groups,
 	})
 	return nil
 }
@@ -105,7 +105,7 @@ func applyCreate(s *State, ev protocol.Event) (ok bool, err error) {
 		}
 		s.Title, s.Questions, s.Tables, s.Seats = c.Title, c.Questions, c.Tables, c.Seats
 		s.RoundSeconds, s.AutoAdvance, s.JoinCode = c.RoundSeconds, c.AutoAdvance, c.JoinCode
-		s.Groups = c.Groups
+		s.Groups, s.PublicCode = c.Groups, c.PublicCode
 		s.Phase = protocol.PhaseLobby
 		s.Timer = Timer{State: protocol.TimerIdle}
 	default:

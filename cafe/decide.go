@@ -62,7 +62,9 @@ func (d *decider) emitPrivate(typ string, data any, priv private) {
 
 // decide runs cmd's entry of the table of commands (commands.go) after the
 // checks every command shares: the sender's role, the café's existence and
-// phase, and the sender's standing in the café.
+// phase (a closed café refuses all but the consultation's commands), and
+// the sender's standing in the café. The public and the scribe are nobody
+// in the café: no standing to check.
 func (d *decider) decide(cmd Command) error {
 	c, ok := commands[cmd.Type]
 	if !ok {
@@ -75,7 +77,7 @@ func (d *decider) decide(cmd Command) error {
 		if !d.s.Exists() {
 			return protocol.Errorf(protocol.CodeNotFound, "this café does not exist")
 		}
-		if d.s.Phase == protocol.PhaseClosed {
+		if d.s.Phase == protocol.PhaseClosed && !c.afterClose {
 			return protocol.Errorf(protocol.CodeWrongPhase, "this café is closed")
 		}
 	}
@@ -108,6 +110,10 @@ func roleName(r protocol.Role) string {
 		return "the facilitator"
 	case protocol.RoleWall:
 		return "the wall"
+	case protocol.RoleScribe:
+		return "the scribe"
+	case protocol.RolePublic:
+		return "a visitor of the public pages"
 	case System.Role:
 		return "the server"
 	}

@@ -267,11 +267,10 @@ func (d *decider) handLower(a Actor) error {
 	return nil
 }
 
+// speakerNext gives the floor to the first starred hand, else the first
+// hand raised (queue.go): the speaker before has spoken.
 func (d *decider) speakerNext() error {
-	next := ""
-	if len(d.s.Hands) > 0 {
-		next = d.s.Hands[0]
-	}
+	next := d.s.nextHand()
 	if next == "" && d.s.Speaker == "" {
 		d.duplicate = true
 		return nil
@@ -424,6 +423,11 @@ func applyHarvest(s *State, ev protocol.Event) (ok bool, err error) {
 				n.Theme = m.Into
 			}
 		}
+		for _, c := range s.ContributionList() {
+			if c.Theme == m.ThemeID {
+				c.Theme = m.Into
+			}
+		}
 		delete(s.Themes, m.ThemeID)
 		if s.Spotlight != nil && s.Spotlight.ThemeID == m.ThemeID {
 			s.Spotlight.ThemeID = m.Into
@@ -453,19 +457,21 @@ func applyHarvest(s *State, ev protocol.Event) (ok bool, err error) {
 			return true, err
 		}
 		s.Hands = append(s.Hands, h.ParticipantID)
+		if p := s.Participants[h.ParticipantID]; p != nil && s.TownHall.Running() {
+			p.TownHall = true
+		}
 	case protocol.EvHandLowered:
 		h, err := decode[protocol.Hand](ev)
 		if err != nil {
 			return true, err
 		}
-		s.Hands = slices.DeleteFunc(s.Hands, func(id string) bool { return id == h.ParticipantID })
+		s.lowerHand(h.ParticipantID)
 	case protocol.EvSpeakerCalled:
 		c, err := decode[protocol.SpeakerCalled](ev)
 		if err != nil {
 			return true, err
 		}
-		s.Speaker = c.ParticipantID
-		s.Hands = slices.DeleteFunc(s.Hands, func(id string) bool { return id == c.ParticipantID })
+		s.giveFloor(c.ParticipantID)
 	case protocol.EvVoteOpened:
 		o, err := decode[protocol.VoteOpen](ev)
 		if err != nil {
@@ -516,7 +522,8 @@ func applyHarvest(s *State, ev protocol.Event) (ok bool, err error) {
 var errNoVote = protocol.Errorf(protocol.CodeNotFound, "no such vote")
 
 // Redact returns the form of ev that roles other than the facilitator
-// receive, and whether it differs. The log keeps the full event; the fan-out
+// receive, and whether it differs (for the online space and the town hall:
+// redactPosts). The log keeps the full event; the fan-out
 // encodes each form once. s is the state after ev was applied.
 func Redact(s *State, ev protocol.Event) (protocol.Event, bool) {
 	switch ev.Type {
@@ -539,6 +546,8 @@ func Redact(s *State, ev protocol.Event) (protocol.Event, bool) {
 			ev.Data = mustJSON(protocol.NoteEdited{NoteID: e.NoteID})
 			return ev, true
 		}
+	default:
+		return redactPosts(s, ev)
 	}
 	return ev, false
 }

@@ -16,6 +16,7 @@ type private struct {
 	Author    string `json:"author,omitempty"`     // of an anonymous note
 	BallotKey string `json:"ballot_key,omitempty"` // of a participant, from Join.Secret
 	Device    string `json:"device,omitempty"`     // of a participant, from Join.DeviceHash
+	Voter     string `json:"voter,omitempty"`      // of a town hall upvote, TownHallUpvote.Voter
 }
 
 var (
@@ -211,6 +212,7 @@ func applyParticipants(s *State, ev protocol.Event) (ok bool, err error) {
 			ID: j.ParticipantID, Name: j.Name, Group: j.Group, Role: j.Role,
 			Anonymous: j.Anonymous, Table: j.Table, JoinSeq: ev.Seq,
 			BallotKey: priv.BallotKey, Device: priv.Device,
+			TownHall: s.TownHall.Running(),
 		}
 		if s.NextSeats != nil {
 			// Someone joining during a town hall sits at that table next round.

@@ -54,6 +54,16 @@ type State struct {
 	Hands     []string            `json:"hands,omitempty"` // raised hands in order
 	Speaker   string              `json:"speaker,omitempty"`
 	Votes     map[string]*Vote    `json:"votes,omitempty"`
+
+	// The consultation around the café: the online space (online.go), the
+	// town hall and its queue (townhall.go, queue.go), its findings
+	// (findings.go) and the conclusion (consultation.go). PublicCode opens
+	// the public pages; empty in cafés made before there were any.
+	PublicCode string    `json:"public_code,omitempty"`
+	Online     *Online   `json:"online,omitempty"`
+	TownHall   *TownHall `json:"town_hall,omitempty"`
+	Queue      Queue     `json:"queue,omitzero"`
+	Conclusion string    `json:"conclusion,omitempty"`
 }
 
 // Timer is the clock of the current round. Times are Unix milliseconds so
@@ -81,6 +91,9 @@ type Participant struct {
 	// kept here for the server's snapshot, never in a view.
 	BallotKey string `json:"ballot_key,omitempty"`
 	Device    string `json:"device,omitempty"`
+	// TownHall is true once they took part in the town hall: joined while
+	// it ran, or raised a hand in it.
+	TownHall bool `json:"town_hall,omitempty"`
 }
 
 // Note is a sticky note. Deleted notes stay in the state (without text) so
@@ -164,7 +177,14 @@ func cmpUint(a, b uint64) int {
 // View returns the snapshot that a client with role sees. Hidden notes keep
 // their text only for the facilitator; deleted notes and removed
 // participants are left out; anonymous notes name no author.
+//
+// protocol.RolePublic is anyone on the internet (the public pages): the
+// café's title, questions, groups and phase, the online space and the town
+// hall as the wall sees them, the room's notes once published, themes and
+// the results of votes once revealed. It holds no participant, no hand, no
+// participant id anywhere, no join code and no broadcast.
 func (s *State) View(role protocol.Role) protocol.Snapshot {
+	public := role == protocol.RolePublic
 	v := protocol.Snapshot{
 		Cafe: s.ID, Title: s.Title, Questions: slices.Clone(s.Questions),
 		Tables: s.Tables, Seats: s.Seats, RoundSeconds: s.RoundSeconds,
@@ -173,42 +193,56 @@ func (s *State) View(role protocol.Role) protocol.Snapshot {
 		Timer:     protocol.Timer(s.Timer),
 		Broadcast: s.Broadcast,
 		NextSeats: maps.Clone(s.NextSeats),
+		Online:    s.onlineView(role), TownHall: s.townHallView(role),
+		Conclusion: s.Conclusion, PublicCode: s.PublicCode,
 	}
-	people := s.People()
-	v.Participants = make([]protocol.Participant, len(people))
-	for i, p := range people {
-		v.Participants[i] = protocol.Participant{
-			ID: p.ID, Name: p.Name, Group: p.Group, Role: p.Role,
-			Anonymous: p.Anonymous, Muted: p.Muted, Table: p.Table,
+	if public {
+		v.JoinCode, v.Broadcast, v.NextSeats = "", "", nil
+	}
+	v.Participants = []protocol.Participant{}
+	if !public {
+		for _, p := range s.People() {
+			v.Participants = append(v.Participants, protocol.Participant{
+				ID: p.ID, Name: p.Name, Group: p.Group, Role: p.Role,
+				Anonymous: p.Anonymous, Muted: p.Muted, Table: p.Table, TownHall: p.TownHall,
+			})
 		}
 	}
-	notes := s.LiveNotes()
-	v.Notes = make([]protocol.Note, len(notes))
-	for i, n := range notes {
-		text := n.Text
+	v.Notes = []protocol.Note{}
+	for _, n := range s.LiveNotes() {
+		if public && (!s.NotesPublished() || n.Hidden) {
+			continue
+		}
+		text, author := n.Text, n.publicAuthor()
 		if n.Hidden && role != protocol.RoleFacilitator {
 			text = ""
 		}
-		v.Notes[i] = protocol.Note{
-			ID: n.ID, Seq: n.Seq, Author: n.publicAuthor(), Anonymous: n.Anonymous, Round: n.Round,
+		if public {
+			author = ""
+		}
+		v.Notes = append(v.Notes, protocol.Note{
+			ID: n.ID, Seq: n.Seq, Author: author, Anonymous: n.Anonymous, Round: n.Round,
 			Question: n.Question, Table: n.Table, Text: text,
 			At: n.At, EditedAt: n.EditedAt, Hidden: n.Hidden, Theme: n.Theme,
-		}
+		})
 	}
 	v.Themes = []protocol.Theme{}
 	for _, t := range s.ThemeList() {
 		v.Themes = append(v.Themes, protocol.Theme{ID: t.ID, Name: t.Name, Question: t.Question})
 	}
-	if s.Spotlight != nil {
+	if s.Spotlight != nil && !public {
 		sp := *s.Spotlight
 		v.Spotlight = &sp
 	}
-	v.Hands = append([]string{}, s.Hands...)
-	v.Speaker = s.Speaker
+	v.Hands = []string{}
+	if !public {
+		v.Hands = append(v.Hands, s.Hands...)
+		v.Speaker = s.Speaker
+	}
 	v.Votes = []protocol.Vote{}
 	for _, vt := range s.VoteList() {
 		pv := protocol.Vote{VoteOpen: vt.VoteOpen, Revealed: vt.Revealed, Closed: vt.Closed, Voters: vt.Voters()}
-		if vt.Visible(role) {
+		if vt.Visible(role) && (!public || vt.Revealed || vt.Closed) {
 			pv.Tally = vt.Tally()
 		}
 		v.Votes = append(v.Votes, pv)

@@ -111,6 +111,24 @@ var commandData = map[string]func(*Envelope) (any, error){
 	CmdParticipantRole:   decodeData[ParticipantRole],
 	CmdParticipantMute:   decodeData[ParticipantMute],
 	CmdParticipantRemove: decodeData[ParticipantRef],
+
+	// The consultation around the café. The public pages' commands
+	// (online.contribute, online.comment, online.flag, townhall.ask,
+	// townhall.upvote) are not here: only the server issues them.
+	CmdOnlineOpen:     decodeData[OnlineOpen],
+	CmdOnlineHide:     decodeData[OnlineHide],
+	CmdOnlineUnhide:   decodeData[ItemRef],
+	CmdOnlineTheme:    decodeData[OnlineTheme],
+	CmdOnlinePublish:  noData,
+	CmdTownHallAgenda: decodeData[TownHallAgenda],
+	CmdTownHallStage:  decodeData[TownHallStage],
+	CmdQueueStar:      decodeData[QueueStar],
+	CmdQueueTake:      decodeData[QueueItem],
+	CmdQueueDone:      decodeData[QueueItem],
+	CmdFindingAdd:     decodeData[Finding],
+	CmdFindingEdit:    decodeData[Finding],
+	CmdFindingDelete:  decodeData[FindingRef],
+	CmdConclude:       decodeData[Conclusion],
 }
 
 // ClientCommands is the set of command names a WebSocket client may send,

@@ -264,8 +264,48 @@ func TestDecodeCommand(t *testing.T) {
 			}
 			decoded[typ] = true
 		}
-		if len(decoded) != 31 {
-			t.Errorf("%d client commands, want the 17 of commands.go, the 13 of harvest.go and the 1 of groups.go", len(decoded))
+		if len(decoded) != 45 {
+			t.Errorf("%d client commands, want the 17 of commands.go, the 13 of harvest.go, the 1 of groups.go, "+
+				"the 5 of online.go, the 8 of townhall.go and the 1 of consultation.go", len(decoded))
+		}
+	})
+
+	t.Run("the public pages' commands are the server's", func(t *testing.T) {
+		for _, typ := range []string{
+			protocol.CmdOnlineContribute, protocol.CmdOnlineComment, protocol.CmdOnlineFlag,
+			protocol.CmdTownHallAsk, protocol.CmdTownHallUpvote,
+		} {
+			_, err := protocol.DecodeCommand(cmd(typ, `{"item_id":"x","text":"t"}`))
+			wantCode(t, err, protocol.CodeUnknownType)
+		}
+	})
+
+	t.Run("the consultation's commands decode their data", func(t *testing.T) {
+		for typ, data := range map[string]string{
+			protocol.CmdOnlineOpen:     `{"closes_at":1767225600000}`,
+			protocol.CmdOnlineHide:     `{"item_id":"c1","reason":"personal data"}`,
+			protocol.CmdOnlineUnhide:   `{"item_id":"c1"}`,
+			protocol.CmdOnlineTheme:    `{"item_id":"c1","theme_id":"t1"}`,
+			protocol.CmdOnlinePublish:  `{}`,
+			protocol.CmdTownHallAgenda: `{"title":"Findings","presenter":"Ada","link":"https://example.org/slides"}`,
+			protocol.CmdTownHallStage:  `{"stage":"floor"}`,
+			protocol.CmdQueueStar:      `{"kind":"hand","id":"p1","starred":true}`,
+			protocol.CmdQueueTake:      `{"kind":"question","id":"q1"}`,
+			protocol.CmdQueueDone:      `{"kind":"question","id":"q1"}`,
+			protocol.CmdFindingAdd:     `{"finding_id":"f1","text":"Trust needs openness"}`,
+			protocol.CmdFindingEdit:    `{"finding_id":"f1","text":"Trust needs openness"}`,
+			protocol.CmdFindingDelete:  `{"finding_id":"f1"}`,
+			protocol.CmdConclude:       `{"text":"We heard three things."}`,
+		} {
+			if _, err := protocol.DecodeCommand(cmd(typ, data)); err != nil {
+				t.Errorf("%s %s: %v", typ, data, err)
+			}
+			_, err := protocol.DecodeCommand(cmd(typ, `{"bogus":1}`))
+			wantCode(t, err, protocol.CodeInvalid)
+		}
+		got, err := protocol.DecodeCommand(cmd(protocol.CmdQueueStar, `{"kind":"hand","id":"p1","starred":true}`))
+		if want := (protocol.QueueStar{QueueItem: protocol.QueueItem{Kind: "hand", ID: "p1"}, Starred: true}); err != nil || got != want {
+			t.Errorf("queue.star decodes to %#v (%v), want %#v", got, err, want)
 		}
 	})
 }
@@ -294,6 +334,13 @@ var seedFrames = []string{
 	`{"v":1,"type":"participant.mute","id":"c-18","data":{"participant_id":"p1","muted":true}}`,
 	`{"v":1,"type":"participant.remove","id":"c-19","data":{"participant_id":"p1"}}`,
 	`{"v":1,"type":"round.timeup"}`,
+	`{"v":1,"type":"online.open","id":"c-20","data":{"closes_at":1767225600000}}`,
+	`{"v":1,"type":"online.hide","id":"c-21","data":{"item_id":"c1","reason":"personal data"}}`,
+	`{"v":1,"type":"townhall.agenda","id":"c-22","data":{"title":"Findings","link":"https://example.org/s"}}`,
+	`{"v":1,"type":"queue.star","id":"c-23","data":{"kind":"hand","id":"p1","starred":true}}`,
+	`{"v":1,"type":"finding.add","id":"c-24","data":{"finding_id":"f1","text":"Trust"}}`,
+	`{"v":1,"type":"consultation.conclude","id":"c-25","data":{"text":"We heard"}}`,
+	`{"v":1,"type":"online.contribute","data":{"item_id":"c1","question":0,"text":"x"}}`,
 	`{"v":2,"type":"ping"}`,
 	`{"v":1,"type":""}`,
 	`{"v":1,"type":"ping","x":1}`,
@@ -378,6 +425,19 @@ func FuzzDecodeCommand(f *testing.F) {
 		protocol.CmdParticipantRole:   reflect.TypeFor[protocol.ParticipantRole](),
 		protocol.CmdParticipantMute:   reflect.TypeFor[protocol.ParticipantMute](),
 		protocol.CmdParticipantRemove: reflect.TypeFor[protocol.ParticipantRef](),
+		protocol.CmdOnlineOpen:        reflect.TypeFor[protocol.OnlineOpen](),
+		protocol.CmdOnlineHide:        reflect.TypeFor[protocol.OnlineHide](),
+		protocol.CmdOnlineUnhide:      reflect.TypeFor[protocol.ItemRef](),
+		protocol.CmdOnlineTheme:       reflect.TypeFor[protocol.OnlineTheme](),
+		protocol.CmdTownHallAgenda:    reflect.TypeFor[protocol.TownHallAgenda](),
+		protocol.CmdTownHallStage:     reflect.TypeFor[protocol.TownHallStage](),
+		protocol.CmdQueueStar:         reflect.TypeFor[protocol.QueueStar](),
+		protocol.CmdQueueTake:         reflect.TypeFor[protocol.QueueItem](),
+		protocol.CmdQueueDone:         reflect.TypeFor[protocol.QueueItem](),
+		protocol.CmdFindingAdd:        reflect.TypeFor[protocol.Finding](),
+		protocol.CmdFindingEdit:       reflect.TypeFor[protocol.Finding](),
+		protocol.CmdFindingDelete:     reflect.TypeFor[protocol.FindingRef](),
+		protocol.CmdConclude:          reflect.TypeFor[protocol.Conclusion](),
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		env, err := protocol.DecodeEnvelope(b)

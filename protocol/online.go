@@ -116,7 +116,7 @@ type OnlinePublished struct{}
 // Online is the online space in a snapshot. Nil in a café whose space was
 // never opened. Hidden items keep Title, Text and Name only for the
 // facilitator; everyone sees Hidden and Reason. Flags and FlagReasons are the
-// facilitator's only.
+// facilitator's only. Contributions and comments are in posting order.
 type Online struct {
 	OpenedAt      int64          `json:"opened_at"` // first opened, Unix ms
 	ClosesAt      int64          `json:"closes_at"`
@@ -128,19 +128,21 @@ type Online struct {
 
 // Contribution is one contribution with its comments, in posting order.
 type Contribution struct {
-	ID       string    `json:"id"`
-	Seq      uint64    `json:"seq"`
-	Question int       `json:"question"`
-	Title    string    `json:"title,omitempty"`
-	Text     string    `json:"text"`
-	Name     string    `json:"name,omitempty"`
-	Group    string    `json:"group,omitempty"`
-	At       int64     `json:"at"`
-	Theme    string    `json:"theme,omitempty"`
-	Hidden   bool      `json:"hidden,omitempty"`
-	Reason   string    `json:"reason,omitempty"`
-	Flags    int       `json:"flags,omitempty"`
-	Comments []Comment `json:"comments"`
+	ID       string `json:"id"`
+	Seq      uint64 `json:"seq"`
+	Question int    `json:"question"`
+	Title    string `json:"title,omitempty"`
+	Text     string `json:"text"`
+	Name     string `json:"name,omitempty"`
+	Group    string `json:"group,omitempty"`
+	At       int64  `json:"at"`
+	Theme    string `json:"theme,omitempty"`
+	Hidden   bool   `json:"hidden,omitempty"`
+	Reason   string `json:"reason,omitempty"`
+	Flags    int    `json:"flags,omitempty"`
+	// FlagReasons are the reasons flaggers gave, for the facilitator.
+	FlagReasons []string  `json:"flag_reasons,omitempty"`
+	Comments    []Comment `json:"comments"`
 }
 
 // Comment is one comment.
@@ -155,4 +157,6 @@ type Comment struct {
 	Hidden bool   `json:"hidden,omitempty"`
 	Reason string `json:"reason,omitempty"`
 	Flags  int    `json:"flags,omitempty"`
+	// FlagReasons are the reasons flaggers gave, for the facilitator.
+	FlagReasons []string `json:"flag_reasons,omitempty"`
 }

@@ -153,6 +153,8 @@ type RemoteQuestion struct {
 	Hidden   bool   `json:"hidden,omitempty"`
 	Reason   string `json:"reason,omitempty"`
 	Flags    int    `json:"flags,omitempty"`
+	// FlagReasons are the reasons flaggers gave, for the facilitator.
+	FlagReasons []string `json:"flag_reasons,omitempty"`
 }
 
 // FindingRecord is a finding as a snapshot lists it.
