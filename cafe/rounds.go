@@ -140,6 +140,9 @@ func applyRounds(s *State, ev protocol.Event) (ok bool, err error) {
 			return true, err
 		}
 		s.Phase, s.Round = protocol.PhaseRound, r.Round
+		if s.FirstRoundAt == 0 {
+			s.FirstRoundAt = ev.At
+		}
 		s.Timer = Timer{State: protocol.TimerRunning, Deadline: r.Deadline, DurationMS: r.DurationMS}
 		for id, t := range s.NextSeats {
 			if p, ok := s.Participants[id]; ok {
@@ -181,12 +184,15 @@ func applyRounds(s *State, ev protocol.Event) (ok bool, err error) {
 	case protocol.EvRoundTimeUp:
 		s.Timer = Timer{State: protocol.TimerTimeUp, DurationMS: s.Timer.DurationMS}
 	case protocol.EvRoundEnded:
-		s.Phase = protocol.PhaseTownHall
+		s.Phase, s.RoundsEndedAt = protocol.PhaseTownHall, ev.At
 		s.Timer = Timer{State: protocol.TimerIdle}
 	case protocol.EvHarvestStarted:
 		s.Phase = protocol.PhaseHarvest
 		s.NextSeats = nil
 	case protocol.EvCafeClosed:
+		if s.Phase == protocol.PhaseRound { // closed mid-round: the rounds end here
+			s.RoundsEndedAt = ev.At
+		}
 		s.Phase = protocol.PhaseClosed
 		s.Timer = Timer{State: protocol.TimerIdle}
 	default:

@@ -36,6 +36,11 @@ type State struct {
 	Phase string `json:"phase"`
 	Round int    `json:"round"` // current round, or the last one played; 0 in the lobby
 	Timer Timer  `json:"timer"`
+	// FirstRoundAt is when the first round started, RoundsEndedAt when
+	// the last one ended (Unix ms; 0 until then): the café's dates in the
+	// consultation's report.
+	FirstRoundAt  int64 `json:"first_round_at,omitempty"`
+	RoundsEndedAt int64 `json:"rounds_ended_at,omitempty"`
 
 	Broadcast    string                  `json:"broadcast,omitempty"`
 	Participants map[string]*Participant `json:"participants"`

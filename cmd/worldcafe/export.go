@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/worldcafe/worldcafe/i18n"
 	"github.com/worldcafe/worldcafe/report"
@@ -18,8 +19,9 @@ import (
 	"github.com/worldcafe/worldcafe/store/redis"
 )
 
-// runExport writes a café's report from the data directory, or from the
-// Redis server a cluster shares (-redis). It opens the data file
+// runExport writes a café's report, or with -consultation the outcome
+// report of the consultation around it, from the data directory, or from
+// the Redis server a cluster shares (-redis). It opens the data file
 // read-only, so it needs no running server (and refuses with a clear
 // message while one holds the file); Redis it only reads.
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -31,6 +33,8 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	format := fs.String("format", "md", "md, csv, json or html")
 	out := fs.String("o", "", "write to this file instead of standard output")
 	lang := fs.String("lang", i18n.Default, "language of the headings: "+strings.Join(i18n.Langs, ", "))
+	consultation := fs.Bool("consultation", false, "write the consultation's outcome report instead of the café's: the background with the dates, "+
+		"then the café, the town hall and the online space (those that ran), each with its discussion and key findings, then the conclusion")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -67,7 +71,12 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		defer f.Close()
 		w = f
 	}
-	return report.WriteWith(w, report.Build(state), *format, report.Options{Lang: *lang})
+	opt := report.Options{Lang: *lang}
+	if *consultation {
+		// The report says whether the online space is still open now.
+		return report.WriteConsultation(w, report.BuildConsultation(state, time.Now()), *format, opt)
+	}
+	return report.WriteWith(w, report.Build(state), *format, opt)
 }
 
 // openForExport opens the store export reads, and says where it is.
