@@ -88,18 +88,21 @@ var errBadCode = protocol.Errorf(protocol.CodeInvalid, "that is not a join code"
 // a lookup or a throttle key.
 const maxTypedCode = 16
 
-// NewJoinCode draws a join code. Each character is uniform over the
-// alphabet: bytes at or above the largest multiple of its length are drawn
-// again (a plain modulo would make the first characters of the alphabet
-// more likely).
-func NewJoinCode() string {
+// NewJoinCode draws a join code.
+func NewJoinCode() string { return drawCode(JoinCodeLength) }
+
+// drawCode draws n characters of joinAlphabet. Each character is uniform
+// over the alphabet: bytes at or above the largest multiple of its length
+// are drawn again (a plain modulo would make the first characters of the
+// alphabet more likely).
+func drawCode(n int) string {
 	const limit = 256 - 256%len(joinAlphabet)
-	code := make([]byte, 0, JoinCodeLength)
-	buf := make([]byte, JoinCodeLength*2)
-	for len(code) < JoinCodeLength {
+	code := make([]byte, 0, n)
+	buf := make([]byte, n*2)
+	for len(code) < n {
 		rand.Read(buf)
 		for _, b := range buf {
-			if int(b) < limit && len(code) < JoinCodeLength {
+			if int(b) < limit && len(code) < n {
 				code = append(code, joinAlphabet[int(b)%len(joinAlphabet)])
 			}
 		}

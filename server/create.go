@@ -48,6 +48,7 @@ func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request) {
 	c.JoinURL = base + "/join/" + c.JoinCode
 	c.WallURL = base + "/wall#" + c.Cafe + "." + c.WallToken
 	c.FacilitatorURL = base + "/facilitate#" + c.Cafe + "." + c.FacilitatorToken
+	c.PublicURL = base + "/o/" + c.PublicCode
 	writeJSON(w, http.StatusCreated, c)
 }
 
@@ -89,9 +90,9 @@ func (s *Server) fromThisMachine(r *http.Request) bool {
 	return false
 }
 
-// CreateCafe creates a café: it reserves a join code, mints the
-// facilitator's and the wall's tokens, and commits cafe.created. It checks
-// no caller: the HTTP handler does.
+// CreateCafe creates a café: it reserves a join code and a public code
+// (publiccode.go), mints the facilitator's and the wall's tokens, and
+// commits cafe.created. It checks no caller: the HTTP handler does.
 func (s *Server) CreateCafe(ctx context.Context, req protocol.CreateCafe) (protocol.Created, error) {
 	id := uuid.NewString()
 	// Check the request before reserving anything: a bad request must leave
@@ -104,7 +105,11 @@ func (s *Server) CreateCafe(ctx context.Context, req protocol.CreateCafe) (proto
 	if err != nil {
 		return protocol.Created{}, err
 	}
-	c := protocol.Created{Cafe: id, JoinCode: code}
+	public, err := ReservePublicCode(ctx, s.store, id)
+	if err != nil {
+		return protocol.Created{}, err
+	}
+	c := protocol.Created{Cafe: id, JoinCode: code, PublicCode: public}
 	// Grants first: if the create fails after them, they point at a café
 	// that does not exist and authorise nothing.
 	if c.FacilitatorToken, err = MintGrant(ctx, s.store, id, protocol.RoleFacilitator, ""); err != nil {

@@ -146,6 +146,23 @@ type Config struct {
 	// a reload, a laptop); one more is closed with 4029. Default 4.
 	// Negative: no cap.
 	ParticipantMaxConns int
+
+	// The online space's public pages (public.go). FormKey signs their
+	// forms' tokens (formtoken.go). Default: derived from AdminToken when
+	// set, so the nodes of a cluster, which share the admin key, accept
+	// each other's forms; else random per process, so a form outlives no
+	// restart of a single node that has no admin key.
+	FormKey []byte
+	// PublicPostsPerMinute and PublicPostBurst limit the posts (a
+	// contribution, a comment, a flag, a question, an upvote) one client
+	// address sends to the public pages. Default 5 a minute, burst 5.
+	// PublicCafePostsPerMinute and PublicCafePostBurst limit the posts one
+	// consultation takes from everyone together. Default 60 a minute, burst
+	// 120. Negative: no limit.
+	PublicPostsPerMinute     float64
+	PublicPostBurst          int
+	PublicCafePostsPerMinute float64
+	PublicCafePostBurst      int
 }
 
 func (c *Config) setDefaults() {
@@ -242,6 +259,19 @@ func (c *Config) setDefaults() {
 	}
 	if c.ParticipantMaxConns < 0 {
 		c.ParticipantMaxConns = 0
+	}
+	def(&c.PublicPostBurst, 5)
+	def(&c.PublicCafePostBurst, 120)
+	for _, r := range []struct {
+		v   *float64
+		def float64
+	}{{&c.PublicPostsPerMinute, 5}, {&c.PublicCafePostsPerMinute, 60}} {
+		if *r.v == 0 {
+			*r.v = r.def
+		}
+		if *r.v < 0 {
+			*r.v = 0
+		}
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/worldcafe/worldcafe/i18n"
+	"github.com/worldcafe/worldcafe/internal/secheaders"
 )
 
 //go:embed static
@@ -83,7 +84,7 @@ func Handler() http.Handler {
 		assets[p] = newAsset(name, bytes.ReplaceAll(a.body, []byte(`"/static/`), []byte(`"/static/v/`+version+`/`)))
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		setSecurityHeaders(w, r)
+		secheaders.Set(w, r)
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
@@ -175,18 +176,4 @@ func acceptsGzip(header string) bool {
 		}
 	}
 	return false
-}
-
-// setSecurityHeaders sets a CSP that allows only this server's own scripts,
-// styles and images, and WebSockets to this host.
-func setSecurityHeaders(w http.ResponseWriter, r *http.Request) {
-	host := r.Host
-	csp := "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-		"connect-src 'self' ws://" + host + " wss://" + host + "; manifest-src 'self'; " +
-		"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-	h := w.Header()
-	h.Set("Content-Security-Policy", csp)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("X-Frame-Options", "DENY")
 }
