@@ -13,10 +13,6 @@ type command struct {
 	// café (the online space, the town hall, its findings, the
 	// conclusion): a closed café closes the café only, and they go on.
 	afterClose bool
-	// inTownHall is true for the commands of the people in the room of a
-	// town hall (joining, a hand): a town hall held after the café has
-	// closed still has a room, which they go on in while it runs.
-	inTownHall bool
 	// takes reports whether data has the command's data type: data of
 	// another command must never sneak through.
 	takes  func(data any) bool
@@ -54,12 +50,6 @@ func afterClose(c command) command {
 	return c
 }
 
-// inTownHall marks c as a command of the town hall's room.
-func inTownHall(c command) command {
-	c.inTownHall = true
-	return c
-}
-
 var (
 	fromServer      = []protocol.Role{System.Role}
 	fromSeated      = []protocol.Role{protocol.RoleAttendee, protocol.RoleHost}
@@ -80,7 +70,7 @@ var commands = map[string]command{
 		c.creates = true
 		return c
 	}(),
-	protocol.CmdJoin:   inTownHall(with(fromServer, func(d *decider, _ Actor, j Join) error { return d.join(j) })),
+	protocol.CmdJoin:   with(fromServer, func(d *decider, _ Actor, j Join) error { return d.join(j) }),
 	protocol.CmdTimeUp: bare(fromServer, func(d *decider, _ Actor) error { return d.timeUp() }),
 
 	// Notes (notes.go).
@@ -145,8 +135,8 @@ var commands = map[string]command{
 	protocol.CmdSpotlight: with(fromFacilitator, func(d *decider, _ Actor, sp protocol.Spotlight) error {
 		return d.spotlight(sp)
 	}),
-	protocol.CmdHandRaise:   inTownHall(bare(fromSeated, (*decider).handRaise)),
-	protocol.CmdHandLower:   inTownHall(bare(fromSeated, (*decider).handLower)),
+	protocol.CmdHandRaise:   bare(fromSeated, (*decider).handRaise),
+	protocol.CmdHandLower:   bare(fromSeated, (*decider).handLower),
 	protocol.CmdSpeakerNext: bare(fromFacilitator, func(d *decider, _ Actor) error { return d.speakerNext() }),
 	protocol.CmdVoteOpen: with(fromFacilitator, func(d *decider, _ Actor, o protocol.VoteOpen) error {
 		return d.voteOpen(o)

@@ -62,8 +62,7 @@ func (d *decider) emitPrivate(typ string, data any, priv private) {
 
 // decide runs cmd's entry of the table of commands (commands.go) after the
 // checks every command shares: the sender's role, the café's existence and
-// phase (a closed café refuses all but the consultation's commands, and
-// its town hall's room while it runs), and
+// phase (a closed café refuses all but the consultation's commands), and
 // the sender's standing in the café. The public and the scribe are nobody
 // in the café: no standing to check.
 func (d *decider) decide(cmd Command) error {
@@ -78,7 +77,7 @@ func (d *decider) decide(cmd Command) error {
 		if !d.s.Exists() {
 			return protocol.Errorf(protocol.CodeNotFound, "this café does not exist")
 		}
-		if d.s.Phase == protocol.PhaseClosed && !c.afterClose && !(c.inTownHall && d.s.TownHall.Running()) {
+		if d.s.Phase == protocol.PhaseClosed && !c.afterClose {
 			return protocol.Errorf(protocol.CodeWrongPhase, "this café is closed")
 		}
 	}
