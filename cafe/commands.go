@@ -13,6 +13,10 @@ type command struct {
 	// café (the online space, the town hall, its findings, the
 	// conclusion): a closed café closes the café only, and they go on.
 	afterClose bool
+	// inTownHall is true for the room's commands a town hall needs (joining,
+	// raising a hand, calling the next speaker): a town hall held after the
+	// café closed accepts them while it runs.
+	inTownHall bool
 	// takes reports whether data has the command's data type: data of
 	// another command must never sneak through.
 	takes  func(data any) bool
@@ -50,6 +54,13 @@ func afterClose(c command) command {
 	return c
 }
 
+// inTownHall marks c as a command of the room that a running town hall
+// takes in a closed café too.
+func inTownHall(c command) command {
+	c.inTownHall = true
+	return c
+}
+
 var (
 	fromServer      = []protocol.Role{System.Role}
 	fromSeated      = []protocol.Role{protocol.RoleAttendee, protocol.RoleHost}
@@ -70,7 +81,7 @@ var commands = map[string]command{
 		c.creates = true
 		return c
 	}(),
-	protocol.CmdJoin:   with(fromServer, func(d *decider, _ Actor, j Join) error { return d.join(j) }),
+	protocol.CmdJoin:   inTownHall(with(fromServer, func(d *decider, _ Actor, j Join) error { return d.join(j) })),
 	protocol.CmdTimeUp: bare(fromServer, func(d *decider, _ Actor) error { return d.timeUp() }),
 
 	// Notes (notes.go).
@@ -135,9 +146,9 @@ var commands = map[string]command{
 	protocol.CmdSpotlight: with(fromFacilitator, func(d *decider, _ Actor, sp protocol.Spotlight) error {
 		return d.spotlight(sp)
 	}),
-	protocol.CmdHandRaise:   bare(fromSeated, (*decider).handRaise),
-	protocol.CmdHandLower:   bare(fromSeated, (*decider).handLower),
-	protocol.CmdSpeakerNext: bare(fromFacilitator, func(d *decider, _ Actor) error { return d.speakerNext() }),
+	protocol.CmdHandRaise:   inTownHall(bare(fromSeated, (*decider).handRaise)),
+	protocol.CmdHandLower:   inTownHall(bare(fromSeated, (*decider).handLower)),
+	protocol.CmdSpeakerNext: inTownHall(bare(fromFacilitator, func(d *decider, _ Actor) error { return d.speakerNext() })),
 	protocol.CmdVoteOpen: with(fromFacilitator, func(d *decider, _ Actor, o protocol.VoteOpen) error {
 		return d.voteOpen(o)
 	}),

@@ -77,7 +77,7 @@ func (d *decider) decide(cmd Command) error {
 		if !d.s.Exists() {
 			return protocol.Errorf(protocol.CodeNotFound, "this café does not exist")
 		}
-		if d.s.Phase == protocol.PhaseClosed && !c.afterClose {
+		if d.s.Phase == protocol.PhaseClosed && !c.afterClose && !(c.inTownHall && d.s.TownHall.Running()) {
 			return protocol.Errorf(protocol.CodeWrongPhase, "this café is closed")
 		}
 	}

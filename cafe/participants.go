@@ -39,7 +39,7 @@ func (d *decider) join(j Join) error {
 	if d.s.headcount() >= protocol.MaxParticipants {
 		return protocol.Errorf(protocol.CodeConflict, "this café is full (%d people)", protocol.MaxParticipants)
 	}
-	if d.s.Phase == protocol.PhaseHarvest {
+	if d.s.Phase == protocol.PhaseHarvest && !d.s.TownHall.Running() {
 		return protocol.Errorf(protocol.CodeWrongPhase, "the conversations are over; this café is harvesting")
 	}
 	r := j.Request

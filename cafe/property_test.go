@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -112,7 +113,7 @@ func (g anyone) actor(s *cafe.State) cafe.Actor {
 var commandTypes = func() []string {
 	var out []string
 	for typ := range protocol.ClientCommands {
-		if typ != protocol.CmdCafeClose && typ != protocol.CmdHarvestStart {
+		if typ != protocol.CmdCafeClose && typ != protocol.CmdHarvestStart && !isConsultation(typ) {
 			out = append(out, typ)
 		}
 	}
@@ -120,11 +121,39 @@ var commandTypes = func() []string {
 	for range 4 {
 		out = append(out, protocol.CmdJoin, protocol.CmdNotePost, protocol.CmdNoteEdit, protocol.CmdVoteCast)
 	}
+
 	return append(out, protocol.CmdNoteDelete, protocol.CmdNoteTheme, protocol.CmdVoteUncast, protocol.CmdVoteUncast, protocol.CmdVoteUncast, protocol.CmdVoteUncast,
 		protocol.CmdTimeUp, protocol.CmdCafeCreate)
 }()
 
-func (g anyone) command(s *cafe.State) cafe.Command {
+// consultationTypes are the commands of the consultation around the café,
+// drawn one time in four, so the café's own commands keep their weight.
+var consultationTypes = func() []string {
+	var out []string
+	for typ := range protocol.ClientCommands {
+		if isConsultation(typ) {
+			out = append(out, typ)
+		}
+	}
+	slices.Sort(out)
+	// The public pages' commands, which only the server issues.
+	for range 2 {
+		out = append(out, protocol.CmdOnlineContribute, protocol.CmdOnlineComment, protocol.CmdOnlineFlag,
+			protocol.CmdTownHallAsk, protocol.CmdTownHallUpvote)
+	}
+	return out
+}()
+
+func isConsultation(typ string) bool {
+	for _, prefix := range []string{"online.", "townhall.", "queue.", "finding.", "consultation."} {
+		if strings.HasPrefix(typ, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+func (g anyone) command(s *cafe.State, clk *clock) cafe.Command {
 	if !s.Exists() && g.c.intn(4) != 0 {
 		return cafe.Command{Type: protocol.CmdCafeCreate, Actor: cafe.System, Data: cafe.Create{
 			Request: protocol.CreateCafe{
@@ -135,6 +164,9 @@ func (g anyone) command(s *cafe.State) cafe.Command {
 		}}
 	}
 	typ := commandTypes[g.c.intn(len(commandTypes))]
+	if g.c.intn(4) == 0 {
+		typ = consultationTypes[g.c.intn(len(consultationTypes))]
+	}
 	switch g.c.intn(1500) {
 	case 0:
 		typ = protocol.CmdCafeClose
@@ -147,6 +179,17 @@ func (g anyone) command(s *cafe.State) cafe.Command {
 		if g.c.intn(8) != 0 {
 			a = cafe.System
 		}
+	case protocol.CmdOnlineContribute, protocol.CmdOnlineComment, protocol.CmdOnlineFlag,
+		protocol.CmdTownHallAsk, protocol.CmdTownHallUpvote:
+		if g.c.intn(8) != 0 {
+			a = cafe.Actor{Role: protocol.RolePublic}
+		}
+	case protocol.CmdFindingAdd, protocol.CmdFindingEdit, protocol.CmdFindingDelete:
+		if g.c.intn(3) == 0 {
+			a = cafe.Actor{Role: protocol.RoleScribe}
+		} else if g.c.intn(8) != 0 {
+			a = facilitator
+		}
 	case protocol.CmdNotePost, protocol.CmdNoteEdit, protocol.CmdNoteDelete, protocol.CmdHandRaise, protocol.CmdHandLower,
 		protocol.CmdVoteCast, protocol.CmdVoteUncast:
 	default:
@@ -156,6 +199,9 @@ func (g anyone) command(s *cafe.State) cafe.Command {
 	}
 	cmd := cafe.Command{Type: typ, Actor: a}
 	note, person, th, vote := g.id("n", 12), g.id("p", 10), g.id("t", 4), g.id("v", 3)
+	// Items of the online space and the town hall share one id pool, and
+	// room notes are items to comment on too.
+	item := g.pick(g.id("i", 8), g.id("i", 8), note)
 	switch typ {
 	case protocol.CmdCafeCreate:
 		cmd.Data = cafe.Create{JoinCode: "ZZZZZZ"}
@@ -223,6 +269,43 @@ func (g anyone) command(s *cafe.State) cafe.Command {
 		}
 	case protocol.CmdParticipantMute:
 		cmd.Data = protocol.ParticipantMute{ParticipantID: person, Muted: g.c.intn(2) == 0}
+	case protocol.CmdOnlineOpen:
+		// Mostly days ahead; sometimes soon, so the space also closes.
+		ahead := []time.Duration{-time.Minute, 0, 5 * time.Minute, 30 * time.Minute, 7 * 24 * time.Hour, 400 * 24 * time.Hour}
+		cmd.Data = protocol.OnlineOpen{ClosesAt: clk.now.Add(ahead[g.c.intn(len(ahead))]).UnixMilli()}
+	case protocol.CmdOnlineContribute:
+		cmd.Data = protocol.OnlineContribute{
+			ItemID: item, Question: g.c.intn(4) - 1, Title: g.pick("", "Budgets", "\xff"), Text: g.text(),
+			Name: g.pick("", "Dee"), Group: g.pick("", "academia", "bogus"),
+		}
+	case protocol.CmdOnlineComment:
+		cmd.Data = protocol.OnlineComment{CommentID: g.id("i", 8), OnID: item, Text: g.text(), Name: g.pick("", "Eve")}
+	case protocol.CmdOnlineFlag:
+		cmd.Data = protocol.OnlineFlag{ItemID: item, Reason: g.pick("", "spam", "\xff")}
+	case protocol.CmdOnlineHide:
+		cmd.Data = protocol.OnlineHide{ItemID: item, Reason: g.pick("Spam", "Off topic", "")}
+	case protocol.CmdOnlineUnhide:
+		cmd.Data = protocol.ItemRef{ItemID: item}
+	case protocol.CmdOnlineTheme:
+		cmd.Data = protocol.OnlineTheme{ItemID: item, ThemeID: g.pick(th, "")}
+	case protocol.CmdTownHallAgenda:
+		cmd.Data = protocol.TownHallAgenda{Title: g.pick("What we heard", ""), Presenter: g.pick("", "Ada"), Link: g.pick("", "https://example.org/s", "ftp://x")}
+	case protocol.CmdTownHallStage:
+		cmd.Data = protocol.TownHallStage{Stage: g.pick(protocol.StagePresentation, protocol.StageFloor, protocol.StageFloor, protocol.StageEnded, "x")}
+	case protocol.CmdTownHallAsk:
+		cmd.Data = protocol.TownHallAsk{QuestionID: item, Text: g.text(), Group: g.pick("", "government")}
+	case protocol.CmdTownHallUpvote:
+		cmd.Data = protocol.TownHallUpvote{QuestionID: item, Voter: g.pick("", "voter-1", "voter-2", "voter-3")}
+	case protocol.CmdQueueStar:
+		cmd.Data = protocol.QueueStar{QueueItem: g.queueItem(person, item), Starred: g.c.intn(3) != 0}
+	case protocol.CmdQueueTake, protocol.CmdQueueDone:
+		cmd.Data = g.queueItem(person, item)
+	case protocol.CmdFindingAdd, protocol.CmdFindingEdit:
+		cmd.Data = protocol.Finding{FindingID: g.id("f", 4), Text: g.text()}
+	case protocol.CmdFindingDelete:
+		cmd.Data = protocol.FindingRef{FindingID: g.id("f", 4)}
+	case protocol.CmdConclude:
+		cmd.Data = protocol.Conclusion{Text: g.pick("", "We heard", "We heard\nthree things")}
 	case protocol.CmdParticipantRemove:
 		if g.c.intn(3) != 0 { // removal is for good: not too often
 			return cafe.Command{Type: protocol.CmdHandRaise, Actor: a}
@@ -230,6 +313,17 @@ func (g anyone) command(s *cafe.State) cafe.Command {
 		cmd.Data = protocol.ParticipantRef{ParticipantID: person}
 	}
 	return cmd
+}
+
+// queueItem is a hand of person or a question item, now and then of no kind.
+func (g anyone) queueItem(person, item string) protocol.QueueItem {
+	switch g.c.intn(7) {
+	case 0:
+		return protocol.QueueItem{Kind: "x", ID: person}
+	case 1, 2, 3:
+		return protocol.QueueItem{Kind: protocol.ItemHand, ID: person}
+	}
+	return protocol.QueueItem{Kind: protocol.ItemQuestion, ID: item}
 }
 
 // sequence is one run of the properties; it returns what the run saw.
@@ -242,7 +336,7 @@ func sequence(tb testing.TB, c chooser, steps int, stop func() bool) map[string]
 	seen := map[string]int{}
 	for i := 0; i < steps && !stop(); i++ {
 		clk.Advance(time.Duration(c.intn(120)) * time.Second)
-		cmd := g.command(live)
+		cmd := g.command(live, clk)
 		before := stateJSON(tb, live)
 		d, err := decideSafely(tb, live, cmd, clk.now)
 		if !bytes.Equal(before, stateJSON(tb, live)) {
@@ -302,7 +396,38 @@ func sequence(tb testing.TB, c chooser, steps int, stop func() bool) map[string]
 	if !reflect.DeepEqual(restored, again) {
 		tb.Fatalf("the snapshots of the live and the rebuilt café differ")
 	}
+	publicSeesNobody(tb, live, stored)
 	return seen
+}
+
+// personal matches what the public must never receive from a sequence: a
+// participant id (p0…p9 as a JSON string) or a voter's pseudonym.
+var personal = regexp.MustCompile(`"p[0-9]"|voter-`)
+
+// publicSeesNobody checks the public view of s and every event of the log
+// as the public would get it replayed.
+func publicSeesNobody(tb testing.TB, s *cafe.State, log [][]byte) {
+	tb.Helper()
+	v, err := json.Marshal(s.View(protocol.RolePublic))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if m := personal.Find(v); m != nil {
+		tb.Fatalf("the public view holds %s: %s", m, v)
+	}
+	for _, b := range log {
+		var ev protocol.Event
+		if err := json.Unmarshal(b, &ev); err != nil {
+			tb.Fatal(err)
+		}
+		out, ok := cafe.ForPublic(s, ev)
+		if !ok {
+			continue
+		}
+		if m := personal.Find(protocol.EncodeEvent(out)); m != nil {
+			tb.Fatalf("the public gets %s holding %s: %s", ev.Type, m, protocol.EncodeEvent(out))
+		}
+	}
 }
 
 func TestRandomCommandSequences(t *testing.T) {
@@ -326,6 +451,11 @@ func TestRandomCommandSequences(t *testing.T) {
 		protocol.EvThemeCreated, protocol.EvThemeRenamed, protocol.EvThemeMerged, protocol.EvNoteThemed, protocol.EvSpotlightSet,
 		protocol.EvHandRaised, protocol.EvHandLowered, protocol.EvSpeakerCalled,
 		protocol.EvVoteOpened, protocol.EvVoteCast, protocol.EvVoteUncast, protocol.EvVoteRevealed, protocol.EvVoteClosed,
+		protocol.EvOnlineOpened, protocol.EvOnlineContributed, protocol.EvOnlineCommented, protocol.EvOnlineFlagged,
+		protocol.EvOnlineHidden, protocol.EvOnlineUnhidden, protocol.EvOnlineThemed, protocol.EvOnlinePublished,
+		protocol.EvTownHallAgendaSet, protocol.EvTownHallStaged, protocol.EvTownHallAsked, protocol.EvTownHallUpvoted,
+		protocol.EvQueueStarred, protocol.EvQueueTaken, protocol.EvQueueDone,
+		protocol.EvFindingAdded, protocol.EvFindingEdited, protocol.EvFindingDeleted, protocol.EvConcluded,
 	} {
 		if total[typ] == 0 {
 			t.Errorf("no sequence produced %s", typ)
