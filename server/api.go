@@ -57,6 +57,7 @@ func (s *Server) routes() {
 	post("/api/join", jsonBody, s.handleJoin)
 	post("/api/cafes/{cafe}/report", formBody, s.handleReport)
 	post("/api/cafes/{cafe}/wall", noBody, s.handleWallLink)
+	post("/api/cafes/{cafe}/scribe", noBody, s.handleScribeLink)
 	post("/api/wall-code", jsonBody, s.handleWallCode)
 	handle(http.MethodGet, "/api/qr/{code}", s.limited(s.handleQR))
 	handle(http.MethodGet, "/api/join/{code}", s.limited(s.handleJoinInfo))

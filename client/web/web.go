@@ -31,6 +31,7 @@ var pages = map[string]string{
 	"/facilitate": "static/facilitate.html",
 	"/join":       "static/join.html",
 	"/wall":       "static/wall.html",
+	"/scribe":     "static/scribe.html",
 }
 
 // asset is one embedded file, ready to send: its bytes, a gzip copy when

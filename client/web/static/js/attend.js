@@ -25,12 +25,13 @@ let announcer = null; // what a screen reader hears
 // The live view's modules come after the join form, so that on a slow link
 // the form is up sooner: they are asked for when Join is tapped, beside the
 // join request itself, and cost that tap no round trip of their own.
-let CafeConnection, newId, notesFor, openVote, setText, lists;
+let CafeConnection, newId, notesFor, openVote, setText, lists, renderPhoneTownHall;
 let live = null;
 function loadLive() {
-  live ??= Promise.all([import('./conn.js'), import('./state.js'), import('./announce.js'), import('./keyed.js'), import('./phone-lists.js')]).then(([c, s, a, k, l]) => {
+  live ??= Promise.all([import('./conn.js'), import('./state.js'), import('./announce.js'), import('./keyed.js'), import('./phone-lists.js'), import('./phone-townhall.js')]).then(([c, s, a, k, l, th]) => {
     ({ CafeConnection, newId } = c);
     ({ setText } = k);
+    ({ renderPhoneTownHall } = th);
     lists = l;
     ({ notesFor, openVote } = s);
     announcer = new a.Announcer({ round: true, broadcast: true });
@@ -385,6 +386,7 @@ function draw() {
   setText($('#question'), questionText);
   $('#compose').hidden = st.phase !== 'round' && !editing;
 
+  renderPhoneTownHall(st, me.pid);
   lists.renderTownHall(person, st, host, table, muted);
   lists.renderMine(person, st, pending, muted);
   const others = table ? notesFor(st, q).filter((n) => n.table === table && !isMine(n, person.mine) && n.round === st.round) : [];

@@ -5,6 +5,10 @@
 // with anonymous set, on every screen. Nothing here links it to a person;
 // only the author's own phone knows it is theirs (from welcome.my_notes and
 // its outbox), and it keeps that knowledge outside this state.
+//
+// The consultation around the café (online space, town hall, conclusion)
+// is folded by consultation-state.js, in the snapshot's own shape.
+import { applyConsultation, fromSnapshotConsultation, townHallRunning } from './consultation-state.js';
 
 // JOIN_WINDOW_MS is how far back the tablet counts joins ("12 joined in the
 // last minute"); older join times are dropped as new ones come.
@@ -26,16 +30,18 @@ export function fromSnapshot(s) {
     hands: s.hands || [],
     speaker: s.speaker || '',
     spotlight: s.spotlight || null,
+    ...fromSnapshotConsultation(s),
   };
 }
 
 export function applyEvent(st, env) {
   const d = env.data || {};
+  if (applyConsultation(st, env)) return;
   switch (env.type) {
     case 'participant.joined':
       st.people.set(d.participant_id, {
         id: d.participant_id, name: d.name || '', group: d.group || '', role: d.role,
-        anonymous: !!d.anonymous, table: d.table, muted: false,
+        anonymous: !!d.anonymous, table: d.table, muted: false, town_hall: townHallRunning(st),
       });
       if (st.next_seats) st.next_seats[d.participant_id] = d.table;
       st.joins = [...st.joins.filter((at) => at > env.at - JOIN_WINDOW_MS), env.at];
@@ -161,9 +167,12 @@ export function applyEvent(st, env) {
     case 'spotlight.set':
       st.spotlight = d.note_id || d.theme_id ? d : null;
       break;
-    case 'hand.raised':
+    case 'hand.raised': {
       st.hands = [...st.hands, d.participant_id];
+      const p = st.people.get(d.participant_id);
+      if (p && townHallRunning(st)) p.town_hall = true;
       break;
+    }
     case 'hand.lowered':
       st.hands = st.hands.filter((id) => id !== d.participant_id);
       break;

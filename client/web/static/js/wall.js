@@ -1,7 +1,9 @@
 // wall.js: the projector, read from the back of the room. Large question
 // and countdown, notes arriving live arranged by table (or theme) for the
 // question on show, counts per conversation, and a join corner in every
-// phase so latecomers can still get in.
+// phase so latecomers can still get in. While the town hall runs, it takes
+// the middle (wall-townhall.js); the online space has a panel beside the
+// notes (wall-online.js).
 //
 // The wall's address is /wall#CAFE.TOKEN, optionally followed by settings:
 //   &join=off   hides the join corner (the J key toggles it, and keeps the
@@ -24,6 +26,8 @@ import { CafeConnection } from './conn.js';
 import { t } from './i18n.js';
 import { countsPerQuestion, lastVote, notesFor, openVote, voteItems } from './state.js';
 import { nameOf } from './names.js';
+import { onlineSticky, renderOnline, themedOnline } from './wall-online.js';
+import { renderTownHall } from './wall-townhall.js';
 import { $, el, formatClock, phaseLabel, postJSON, remainingMs, renderStatus, startClock } from './ui.js';
 
 const FLOOR_ROWS = 27; // the note floor is 1/27 of the height: 40 px at 1080
@@ -167,7 +171,12 @@ function render(conn) {
   $('#broadcast').hidden = !st.broadcast;
   renderClock(st, remainingMs(st.timer, conn.now()));
   renderJoin(st);
-  renderExtras(st, q);
+  // While the town hall runs it has the wall's middle; the online space
+  // has a panel beside the notes otherwise.
+  const townHall = renderTownHall(st);
+  document.body.dataset.townhall = townHall ? 'on' : 'off';
+  renderOnline(st, !townHall);
+  renderExtras(st, q, townHall);
   renderNotes(st, q);
 
   const counts = countsPerQuestion(st);
@@ -210,13 +219,15 @@ function renderNotes(st, q) {
     const list = groups.get(col.id) || [];
     // A table with nothing yet takes no room once notes arrive elsewhere.
     if (!byTheme && list.length === 0 && notes.length > 0) continue;
+    // A theme holds the online contributions put in it too, marked.
+    const online = byTheme && col.id ? themedOnline(st, col.id) : [];
     boxes.push(el('section', { class: byTheme ? 'wall-table wall-theme' : 'wall-table', 'aria-label': col.label, 'data-label': col.label },
-      el('h2', {}, el('span', { dir: col.user ? 'auto' : null, text: col.label }), el('span', { class: 'count', text: t('count.number', { n: list.length }) })),
+      el('h2', {}, el('span', { dir: col.user ? 'auto' : null, text: col.label }), el('span', { class: 'count', text: t('count.number', { n: list.length + online.length }) })),
       el('ul', {}, list.map((n) => {
         const fresh = !first && !seen.has(n.id);
         const cls = ['sticky', fresh && 'arrive', n === newest && 'newest'].filter(Boolean).join(' ');
         return el('li', { class: cls, 'data-note-id': n.id }, el('span', { class: 't', dir: 'auto', text: n.text }));
-      }))));
+      }), online.map(onlineSticky))));
   }
   for (const n of notes) seen.add(n.id);
   $('#tables').replaceChildren(...boxes);
@@ -350,12 +361,13 @@ function onScreen(node, box) {
   return r.right > b.left + 1 && r.left < b.right - 1;
 }
 
-// renderExtras draws what the town hall and the harvest add: who speaks,
+// renderExtras draws what the plenary and the harvest add: who speaks,
 // the vote on the question on show, the seating move, and the spotlight
 // over everything.
-function renderExtras(st, q) {
+function renderExtras(st, q, townHall) {
   const talk = st.phase === 'townhall' || st.phase === 'harvest';
-  const speakers = talk && (st.speaker || st.hands.length);
+  // The running town hall names who speaks and who is next itself.
+  const speakers = talk && !townHall && (st.speaker || st.hands.length);
   $('#speakers').hidden = !speakers;
   if (speakers) {
     const next = st.hands.slice(0, 3).map((id) => nameOf(st, id));
