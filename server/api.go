@@ -30,7 +30,8 @@ type httpEdge struct {
 	cafeQuota *keyedBuckets // cafés created per address
 	joins     *keyedBuckets // joins per address and café
 	qr        *qrCache
-	wallCodes *wallCodes // short codes that open a wall (wallcode.go)
+	wallCodes *wallCodes  // short codes that open a wall (wallcode.go)
+	public    *publicEdge // the public pages (public.go)
 }
 
 func (s *Server) routes() {
@@ -61,6 +62,8 @@ func (s *Server) routes() {
 	post("/api/wall-code", jsonBody, s.handleWallCode)
 	handle(http.MethodGet, "/api/qr/{code}", s.limited(s.handleQR))
 	handle(http.MethodGet, "/api/join/{code}", s.limited(s.handleJoinInfo))
+	s.publicRoutes(func(path string, h http.HandlerFunc) { handle(http.MethodGet, path, h) },
+		func(path string, h http.HandlerFunc) { post(path, formBody, h) })
 	handle(http.MethodGet, "/ws", s.handleWS)
 	handle(http.MethodGet, "/healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

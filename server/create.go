@@ -132,7 +132,7 @@ func (s *Server) CreateCafe(ctx context.Context, req protocol.CreateCafe) (proto
 	}
 	s.startRunner(rn)
 	s.mu.Unlock()
-	if _, err := rn.do(ctx, cafe.Command{Type: protocol.CmdCafeCreate, Actor: cafe.System, Data: cafe.Create{Request: req, JoinCode: code}}); err != nil {
+	if _, err := rn.do(ctx, cafe.Command{Type: protocol.CmdCafeCreate, Actor: cafe.System, Data: cafe.Create{Request: req, JoinCode: code, PublicCode: public}}); err != nil {
 		s.mu.Lock()
 		if s.runners[id] == rn {
 			delete(s.runners, id)

@@ -75,6 +75,7 @@ var (
 	errCafeFlood    = publicRefusal(protocol.CodeRateLimited, "", "public.error.crowd", "many people are writing right now; wait a minute and send again")
 	errFormTooBig   = publicRefusal(protocol.CodeTooLarge, "", "public.error.bodyTooBig", "this form is far too long to send")
 	errFormType     = publicRefusal(protocol.CodeMalformed, "", "public.error.form", "send the form as a web form")
+	errVoted        = publicRefusal(protocol.CodeConflict, "", "public.error.voted", "you have voted for this question already")
 	errNoVoter      = publicRefusal(protocol.CodeInvalid, "", "public.error.noCookie", "to vote, this browser must accept the site's cookie; reload the page and vote again")
 	errNoPublicCode = publicRefusal(protocol.CodeNotFound, "", "public.error.noCode", "there is no consultation at this address; check the link")
 	errNoQuestion   = publicRefusal(protocol.CodeNotFound, "", "public.error.noQuestion", "this consultation has no such question")

@@ -122,7 +122,6 @@ func (f *formTokens) check(cafe, token string, now time.Time) (string, error) {
 	return nonce, nil
 }
 
-
 // itemID is the id of the item a form with this nonce posts: the same for
 // the same form on every node, unguessable from the item's id back to the
 // token.

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"math"
 	"sync"
 	"time"
 )
@@ -84,4 +85,17 @@ func (b *bucket) allow(now time.Time) bool {
 	}
 	b.tokens--
 	return true
+}
+
+// retryIn is how many whole seconds (at least one) until key's budget has
+// a token again, for a Retry-After header.
+func (k *keyedBuckets) retryIn(key string, now time.Time) int {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	b, ok := k.m[key]
+	if !ok || k.rate <= 0 {
+		return 1
+	}
+	missing := 1 - min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.rate)
+	return max(1, int(math.Ceil(missing/b.rate)))
 }

@@ -257,12 +257,12 @@ func (b *builder) common(kind pageKind, code, base, path string) *page {
 // venue's).
 func (b *builder) date(ms int64) string {
 	t := time.UnixMilli(ms).In(b.loc)
-	day := b.t("public.date", "d", t.Day(), "month", b.t("public.month."+strconv.Itoa(int(t.Month()))), "m", int(t.Month()), "y", t.Year())
+	day := b.t("public.date", "d", t.Day(), "month", b.t("public.month."+strconv.Itoa(int(t.Month()))), "y", t.Year())
 	return b.t("public.dateTime", "date", day, "time", t.Format("15:04"))
 }
 
 func (b *builder) counts(contributions, comments int) string {
-	return b.t("public.counts", "contributions", b.t("public.contributions", "n", contributions), "comments", b.t("public.comments", "n", comments))
+	return b.t("public.counts", "contributions", b.t("public.count.contributions", "n", contributions), "comments", b.t("public.count.comments", "n", comments))
 }
 
 // questionCounts counts a question's contributions and their comments.
@@ -335,7 +335,7 @@ func (b *builder) question(code, base string, q int) (*page, bool) {
 		}
 	}
 	qp.Groups = slices.DeleteFunc(qp.Groups, func(g contributionGroup) bool { return len(g.Items) == 0 })
-	if len(rest.Items) > 0 || len(qp.Groups) == 0 {
+	if len(rest.Items) > 0 {
 		qp.Groups = append(qp.Groups, rest)
 	}
 	if qp.Published {
@@ -435,7 +435,7 @@ func (b *builder) dotText(n int) string {
 	if n == 0 {
 		return ""
 	}
-	return b.t("public.dots", "n", n)
+	return b.t("public.count.dots", "n", n)
 }
 
 // townHall builds the town hall's page; ok is false when the consultation
@@ -458,7 +458,7 @@ func (b *builder) townHall(code, base string) (*page, bool) {
 	})
 	for _, q := range qs {
 		v := itemView{ID: q.ID, At: b.date(q.At), Hidden: q.Hidden, Reason: q.Reason, Answered: q.Answered,
-			Votes: b.t("public.votes", "n", q.Votes), Open: hp.Asking && !q.Hidden && !q.Answered}
+			Votes: b.t("public.count.votes", "n", q.Votes), Open: hp.Asking && !q.Hidden && !q.Answered}
 		if !q.Hidden {
 			v.Text, v.By, v.Group = q.Text, b.by(q.Name), b.groups[q.Group]
 		}

@@ -1,0 +1,335 @@
+package server
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/worldcafe/worldcafe/cafe"
+	"github.com/worldcafe/worldcafe/internal/secheaders"
+	"github.com/worldcafe/worldcafe/protocol"
+)
+
+// The public pages' posts. One handler per form, two renderings: a plain
+// form post (JavaScript off) is answered with 303 See Other to the page,
+// anchored at the new item, with a "thank you" notice (Post/Redirect/Get);
+// a refused one with the page again, its status the refusal's, the error
+// beside the field and everything the person typed still in the form. A
+// post that asks for JSON (Accept: application/json, the page's own
+// script) gets {"item_id", "form_token"} (the token for its next post) or
+// the API's error body.
+//
+// Before a post reaches the café it passes, in order: the same-site check
+// (the route's), the body's size and type, the address's and the
+// consultation's post budgets, the honeypot, the form token, and the
+// fields' limits. The café then applies its own rules.
+
+// Actions, as their paths and the ?sent= notice name them.
+const (
+	actContribute = "contribute"
+	actComment    = "comment"
+	actFlag       = "flag"
+	actAsk        = "ask"
+	actUpvote     = "upvote"
+)
+
+// maxPublicForm bounds a public form's body: the longest contribution in
+// any script, percent-encoded, fits.
+const maxPublicForm = 64 << 10
+
+// publicPost is one post on its way.
+type publicPost struct {
+	action string
+	lang   string
+	json   bool
+	target publicTarget
+	form   url.Values
+	token  string // the token to send the person back with
+}
+
+// answer is what an accepted post returns to the page's script.
+type answer struct {
+	ItemID    string `json:"item_id"`
+	FormToken string `json:"form_token"`
+}
+
+// handlePublicPost handles the action's form on a page of kind.
+func (s *Server) handlePublicPost(kind pageKind, action string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		secheaders.Set(w, r)
+		p := &publicPost{action: action, lang: pageLang(r), json: wantsJSON(r)}
+		t, err := s.resolve(r.Context(), r, kind)
+		p.target = t
+		if err != nil {
+			s.refusePost(w, r, p, err)
+			return
+		}
+		if err := readForm(w, r); err != nil {
+			s.refusePost(w, r, p, err)
+			return
+		}
+		p.form = r.PostForm
+		p.token = p.form.Get("form_token")
+		id, err := s.postPublic(r, p)
+		if err != nil {
+			s.refusePost(w, r, p, err)
+			return
+		}
+		next := s.edge.public.forms.issue(t.cafe, s.cfg.Now())
+		if p.json {
+			writeJSON(w, http.StatusCreated, answer{ItemID: id, FormToken: next})
+			return
+		}
+		path := "/o/" + t.code
+		if kind == pageQuestion {
+			path += "/q/" + strconv.Itoa(t.q+1)
+		} else {
+			path += "/townhall"
+		}
+		http.Redirect(w, r, path+"?lang="+p.lang+"&sent="+action+"#item-"+url.PathEscape(id), http.StatusSeeOther)
+	}
+}
+
+// readForm reads a bounded url-encoded body.
+func readForm(w http.ResponseWriter, r *http.Request) error {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/x-www-form-urlencoded" {
+		return errFormType
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxPublicForm)
+	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return errFormTooBig
+		}
+		return errFormType
+	}
+	return nil
+}
+
+func wantsJSON(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
+		mt, _, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(mt), "application/json") {
+			return true
+		}
+	}
+	return false
+}
+
+// postPublic runs the checks and the café's command, and returns the new
+// item's id (the upvoted or flagged item's, for those).
+func (s *Server) postPublic(r *http.Request, p *publicPost) (string, error) {
+	now := s.cfg.Now()
+	edge := s.edge.public
+	ip := clientIP(r)
+	if !edge.posts.take(ip, now) {
+		s.metrics.RateLimited.Add(1)
+		return "", retryLater{errPostFlood, edge.posts.retryIn(ip, now)}
+	}
+	if !edge.cafes.take(p.target.cafe, now) {
+		s.metrics.RateLimited.Add(1)
+		return "", retryLater{errCafeFlood, edge.cafes.retryIn(p.target.cafe, now)}
+	}
+	if p.form.Get("website") != "" {
+		return "", errHoneypot
+	}
+	nonce, err := edge.forms.check(p.target.cafe, p.token, now)
+	if err != nil {
+		if !errors.Is(err, errFormTooYoung) {
+			p.token = "" // a fresh one with the page
+		}
+		return "", err
+	}
+	p.token = ""
+	cmd, id, err := s.publicCommand(r, p, edge.forms.itemID(nonce))
+	if err != nil {
+		return "", err
+	}
+	rn, err := s.runner(r.Context(), p.target.cafe)
+	if err != nil {
+		return "", err
+	}
+	res, err := rn.do(r.Context(), cmd)
+	if err != nil {
+		return "", err
+	}
+	// A second upvote of one browser changes nothing; the person is told,
+	// rather than thanked for a vote that does not count.
+	if p.action == actUpvote && len(res.events) == 0 {
+		return "", errVoted
+	}
+	return id, nil
+}
+
+// publicCommand checks the form's fields and makes the café's command.
+func (s *Server) publicCommand(r *http.Request, p *publicPost, newID string) (cafe.Command, string, error) {
+	f := p.form
+	text := func(name string, max int, required bool) (string, error) {
+		v := strings.TrimSpace(f.Get(name))
+		switch {
+		case !utf8.ValidString(v):
+			return "", publicRefusal(protocol.CodeInvalid, name, "public.error.invalid", "this is not valid text")
+		case required && v == "":
+			return "", errEmpty(name)
+		case utf8.RuneCountInString(v) > max:
+			return "", errTooLong(name, max)
+		}
+		return v, nil
+	}
+	var errs []error
+	field := func(name string, max int, required bool) string {
+		v, err := text(name, max, required)
+		errs = append(errs, err)
+		return v
+	}
+	on := func() string {
+		v := f.Get("on")
+		if v == "" || len(v) > protocol.MaxIDBytes {
+			errs = append(errs, errNoItem)
+		}
+		return v
+	}
+	public := cafe.Actor{Role: protocol.RolePublic}
+	var cmd cafe.Command
+	id := newID
+	switch p.action {
+	case actContribute:
+		c := protocol.OnlineContribute{ItemID: newID, Question: p.target.q,
+			Title: field("title", protocol.MaxContributionTitleRunes, false), Text: field("text", protocol.MaxContributionRunes, true),
+			Name: field("name", protocol.MaxNameRunes, false), Group: f.Get("group")}
+		cmd = cafe.Command{Type: protocol.CmdOnlineContribute, Actor: public, Data: c}
+	case actComment:
+		c := protocol.OnlineComment{CommentID: newID, OnID: on(), Text: field("text", protocol.MaxCommentRunes, true),
+			Name: field("name", protocol.MaxNameRunes, false), Group: f.Get("group")}
+		cmd = cafe.Command{Type: protocol.CmdOnlineComment, Actor: public, Data: c}
+	case actFlag:
+		c := protocol.OnlineFlag{ItemID: on(), Reason: field("reason", protocol.MaxReasonRunes, false)}
+		cmd, id = cafe.Command{Type: protocol.CmdOnlineFlag, Actor: public, Data: c}, c.ItemID
+	case actAsk:
+		c := protocol.TownHallAsk{QuestionID: newID, Text: field("text", protocol.MaxQuestionAsk, true),
+			Name: field("name", protocol.MaxNameRunes, false), Group: f.Get("group")}
+		cmd = cafe.Command{Type: protocol.CmdTownHallAsk, Actor: public, Data: c}
+	case actUpvote:
+		c := protocol.TownHallUpvote{QuestionID: on(), Voter: voterOf(r, p.target.cafe)}
+		if c.Voter == "" {
+			errs = append(errs, errNoVoter)
+		}
+		cmd, id = cafe.Command{Type: protocol.CmdTownHallUpvote, Actor: public, Data: c}, c.QuestionID
+	}
+	if err := firstError(errs); err != nil {
+		return cafe.Command{}, "", err
+	}
+	if len(f.Get("group")) > protocol.MaxGroupIDBytes {
+		return cafe.Command{}, "", publicRefusal(protocol.CodeInvalid, "group", "public.error.group", "choose a group from the list")
+	}
+	return cmd, id, nil
+}
+
+func firstError(errs []error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// voterOf is the café's pseudonym of the voting browser: a hash of its
+// cookie and the café, so the café never holds the cookie and one
+// browser's votes in two cafés cannot be linked. "" without a cookie.
+func voterOf(r *http.Request, cafeID string) string {
+	c, err := r.Cookie(voterCookie)
+	if err != nil || !validVoter(c.Value) {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(c.Value + "\x00" + cafeID))
+	return hex.EncodeToString(sum[:])
+}
+
+// retryLater is a refusal that says when to come back (Retry-After).
+type retryLater struct {
+	error
+	seconds int
+}
+
+func (e retryLater) Unwrap() error { return e.error }
+
+// refusePost answers a refused post: the error body for a script, else
+// the page again with the error in the form and the person's text kept.
+func (s *Server) refusePost(w http.ResponseWriter, r *http.Request, p *publicPost, err error) {
+	var later retryLater
+	if errors.As(err, &later) {
+		w.Header().Set("Retry-After", strconv.Itoa(later.seconds))
+	}
+	if p.json {
+		s.writeError(w, err)
+		return
+	}
+	if p.target.cafe == "" {
+		s.writeMissing(w, r, p.lang, err)
+		return
+	}
+	snap, verr := s.publicView(r.Context(), p.target.cafe)
+	if verr != nil {
+		s.writeMissing(w, r, p.lang, verr)
+		return
+	}
+	pg, berr := s.build(r, p.target, p.lang, snap)
+	if berr != nil {
+		s.writeMissing(w, r, p.lang, berr)
+		return
+	}
+	msg, fieldName := publicMessage(p.lang, err)
+	if fieldName == "on" {
+		fieldName = ""
+	}
+	fs := &formState{Action: p.action, On: p.form.Get("on"), Values: map[string]string{}, Error: msg, Field: fieldName}
+	for _, name := range []string{"title", "text", "name", "group", "reason"} {
+		fs.Values[name] = p.form.Get(name)
+	}
+	// The café knows no field of the form by that name: the error goes
+	// at the top of the form.
+	if !formHasField(p.action, fs.Field) {
+		fs.Field = ""
+	}
+	pg.Form = fs
+	pg.Token = p.token
+	if pg.Token == "" {
+		pg.Token = s.edge.public.forms.issue(p.target.cafe, s.cfg.Now())
+	}
+	b, rerr := renderPage(pg)
+	if rerr != nil {
+		s.writeError(w, rerr)
+		return
+	}
+	status := protocol.HTTPStatus(publicCode(err))
+	if publicCode(err) == protocol.CodeInternal {
+		s.log.Error("public post failed", "err", err)
+	}
+	s.sendPage(w, r, status, [][]byte{b}, "")
+}
+
+// formFields are the fields each form shows an error beside.
+var formFields = map[string][]string{
+	actContribute: {"title", "text", "name", "group"},
+	actComment:    {"text", "name", "group"},
+	actFlag:       {"reason"},
+	actAsk:        {"text", "name", "group"},
+	actUpvote:     nil,
+}
+
+func formHasField(action, field string) bool {
+	for _, f := range formFields[action] {
+		if f == field {
+			return true
+		}
+	}
+	return false
+}
