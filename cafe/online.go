@@ -299,7 +299,14 @@ func (d *decider) onlineUnhide(r protocol.ItemRef) error {
 		d.duplicate = true
 		return nil
 	}
-	d.emit(protocol.EvOnlineUnhidden, r)
+	ev := protocol.OnlineUnhidden{ItemID: r.ItemID}
+	if p := d.s.post(r.ItemID); p != nil {
+		ev.Text, ev.Name, ev.Group = p.Text, p.Name, p.Group
+	}
+	if c := d.s.contribution(r.ItemID); c != nil {
+		ev.Title = c.Title
+	}
+	d.emit(protocol.EvOnlineUnhidden, ev)
 	return nil
 }
 
@@ -342,14 +349,22 @@ func (d *decider) onlinePublish() error {
 // item is the moderation of the contribution, comment or remote question
 // with id, or nil when there is none.
 func (s *State) item(id string) *Moderation {
+	if p := s.post(id); p != nil {
+		return &p.Moderation
+	}
+	return nil
+}
+
+// post is the contribution, comment or remote question id, or nil.
+func (s *State) post(id string) *Post {
 	if c := s.contribution(id); c != nil {
-		return &c.Moderation
+		return &c.Post
 	}
 	if c := s.comment(id); c != nil {
-		return &c.Moderation
+		return &c.Post
 	}
 	if q := s.remoteQuestion(id); q != nil {
-		return &q.Moderation
+		return &q.Post
 	}
 	return nil
 }

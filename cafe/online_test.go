@@ -261,11 +261,22 @@ func TestFlagsAndModeration(t *testing.T) {
 		if c := r.s.View(protocol.RoleFacilitator).Online.Contributions[0].Comments[0]; c.Text != "Spam spam" || c.Reason != "Advertising" {
 			t.Errorf("the facilitator sees the hidden comment as %+v", c)
 		}
-		r.do(unhideCmd("m1"))
+		d := r.do(unhideCmd("m1"))
 		r.duplicate(unhideCmd("m1"))
 		if c := r.s.View(protocol.RolePublic).Online.Contributions[0].Comments[0]; c.Hidden || c.Reason != "" || c.Text != "Spam spam" {
 			t.Errorf("the comment shown again is %+v", c)
 		}
+		// A device that connected while it was hidden gets its words
+		// with the event, and not once it is hidden again.
+		unhidden := d.Events[0]
+		if u := eventData[protocol.OnlineUnhidden](t, unhidden); u.ItemID != "m1" || u.Text != "Spam spam" {
+			t.Errorf("online.unhidden carries %+v", u)
+		}
+		r.do(hideCmd("m1", "Spam"))
+		if ev, changed := cafe.Redact(r.s, unhidden); !changed || strings.Contains(string(ev.Data), "Spam spam") {
+			t.Errorf("an old online.unhidden replayed after hiding again: %s", ev.Data)
+		}
+		r.do(unhideCmd("m1"))
 	})
 	t.Run("a hidden contribution keeps its words for the facilitator only", func(t *testing.T) {
 		r.do(cafe.Command{Type: protocol.CmdOnlineContribute, Actor: public, Data: protocol.OnlineContribute{

@@ -47,6 +47,14 @@ func redactPosts(s *State, ev protocol.Event) (protocol.Event, bool) {
 		}
 		ev.Data = mustJSON(protocol.TownHallAsk{QuestionID: q.QuestionID})
 		return ev, true
+	case protocol.EvOnlineUnhidden:
+		u, err := decode[protocol.OnlineUnhidden](ev)
+		if err != nil || !s.hidden(u.ItemID) {
+			return ev, false
+		}
+		// Shown again once, hidden again since: the words stay back.
+		ev.Data = mustJSON(protocol.OnlineUnhidden{ItemID: u.ItemID})
+		return ev, true
 	}
 	return ev, false
 }

@@ -35,7 +35,7 @@ const (
 	EvOnlineCommented   = "online.commented"   // OnlineComment
 	EvOnlineFlagged     = "online.flagged"     // OnlineFlag (Reason only for the facilitator)
 	EvOnlineHidden      = "online.hidden"      // OnlineHide
-	EvOnlineUnhidden    = "online.unhidden"    // ItemRef
+	EvOnlineUnhidden    = "online.unhidden"    // OnlineUnhidden
 	EvOnlineThemed      = "online.themed"      // OnlineTheme
 	EvOnlinePublished   = "online.published"   // OnlinePublished
 )
@@ -101,6 +101,17 @@ type OnlineHide struct {
 // ItemRef names one item of the online space or the town hall.
 type ItemRef struct {
 	ItemID string `json:"item_id"`
+}
+
+// OnlineUnhidden is the data of online.unhidden: the item shows again, and
+// its words come with the event, since devices that connected while it was
+// hidden never had them.
+type OnlineUnhidden struct {
+	ItemID string `json:"item_id"`
+	Title  string `json:"title,omitempty"`
+	Text   string `json:"text"`
+	Name   string `json:"name,omitempty"`
+	Group  string `json:"group,omitempty"`
 }
 
 // OnlineTheme puts a contribution in a theme of the same question, beside

@@ -36,7 +36,8 @@ type Consultation struct {
 	Conclusion string        `json:"conclusion"` // empty: none written yet
 }
 
-// Span is when a format ran (Unix ms). To is 0 while it still runs.
+// Span is when a format ran (Unix ms). To is 0 while it still runs; From
+// is 0 only for a café whose dates were never recorded.
 type Span struct {
 	From int64 `json:"from"`
 	To   int64 `json:"to,omitempty"`
@@ -75,8 +76,8 @@ type TownHallPart struct {
 	Hidden            int            `json:"hidden"`
 	Anonymous         int            `json:"anonymous"`
 	// TopQuestions are the most upvoted visible questions, most first.
-	TopQuestions []Question `json:"top_questions"`
-	Findings     []Finding  `json:"findings"` // in the scribe's order
+	TopQuestions []Question               `json:"top_questions"`
+	Findings     []protocol.FindingRecord `json:"findings"` // in the scribe's order
 }
 
 // Question is a remote question of the town hall.
@@ -90,13 +91,6 @@ type Question struct {
 	Answered bool   `json:"answered,omitempty"`
 	Hidden   bool   `json:"hidden,omitempty"`
 	Reason   string `json:"reason,omitempty"`
-}
-
-// Finding is one of the scribe's key findings.
-type Finding struct {
-	ID   string `json:"id"`
-	Text string `json:"text"`
-	At   int64  `json:"at"`
 }
 
 // OnlinePart is the online space: when it was open, how many contributed
@@ -185,7 +179,9 @@ func BuildConsultation(s *cafe.State, now time.Time) Consultation {
 		GroupNames: r.GroupNames, Questions: slices.Clone(s.Questions),
 		Formats: []string{}, Conclusion: v.Conclusion,
 	}
-	if s.FirstRoundAt != 0 {
+	// A café whose last snapshot predates FirstRoundAt played its rounds
+	// all the same: it runs, undated.
+	if s.FirstRoundAt != 0 || s.Round > 0 {
 		c.Formats = append(c.Formats, protocol.FormatCafe)
 		c.WorldCafe = cafePart(s, r)
 	}
@@ -228,7 +224,7 @@ func townHallPart(v protocol.Snapshot) *TownHallPart {
 		Questions:         []Question{},
 		QuestionsPerGroup: map[string]int{},
 		TopQuestions:      []Question{},
-		Findings:          []Finding{},
+		Findings:          slices.Clone(th.Findings),
 	}
 	if th.Stage == protocol.StageEnded {
 		p.Span.To = th.EndedAt
@@ -263,9 +259,6 @@ func townHallPart(v protocol.Snapshot) *TownHallPart {
 	}
 	slices.SortStableFunc(p.TopQuestions, func(a, b Question) int { return cmp.Compare(b.Votes, a.Votes) })
 	p.TopQuestions = p.TopQuestions[:min(len(p.TopQuestions), topN)]
-	for _, f := range th.Findings {
-		p.Findings = append(p.Findings, Finding(f))
-	}
 	return p
 }
 

@@ -51,6 +51,8 @@ func consultationFuncs(wd words) template.FuncMap {
 			before, after, _ := strings.Cut(wd.tr(key), "{"+param+"}")
 			return [2]string{before, after}
 		},
+		"themed":         themed,
+		"hiddenOf":       hiddenOf,
 		"format":         wd.format,
 		"when":           wd.when,
 		"cafeCounts":     wd.cafeCounts,

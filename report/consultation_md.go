@@ -98,6 +98,9 @@ func mdCafeFindings(b *bytes.Buffer, wd words) {
 	for _, cv := range p.Conversations {
 		fmt.Fprintf(b, "#### %s %s\n\n", md(tr("report.conversation", "question", cv.Question+1)), md(cv.Text))
 		for _, t := range cv.Themes {
+			if len(t.Notes) == 0 {
+				continue
+			}
 			fmt.Fprintf(b, "##### %s", md(t.Name))
 			if t.Dots > 0 {
 				fmt.Fprintf(b, " (%s)", tr("report.dots", "n", t.Dots))
@@ -106,7 +109,7 @@ func mdCafeFindings(b *bytes.Buffer, wd words) {
 			writeMDNotes(b, t.Notes, tr)
 		}
 		if len(cv.Unthemed) > 0 {
-			if len(cv.Themes) > 0 {
+			if themed(cv.Themes) {
 				fmt.Fprintf(b, "##### %s\n\n", md(tr("report.otherIdeas")))
 			}
 			writeMDNotes(b, cv.Unthemed, tr)
@@ -206,6 +209,9 @@ func mdOnlineFindings(b *bytes.Buffer, wd words) {
 					line += " (" + md(cm.Author) + ")"
 				}
 				fmt.Fprintf(b, "   - %s\n", line)
+			}
+			if hidden := hiddenOf(ct.Comments); hidden > 0 {
+				fmt.Fprintf(b, "   - %s\n", md(wd.tr("consultation.hidden", "n", hidden)))
 			}
 		}
 		b.WriteString("\n")

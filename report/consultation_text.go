@@ -33,6 +33,9 @@ func date(ms int64) string { return time.UnixMilli(ms).UTC().Format("2006-01-02 
 // span is when a format ran: one day's hours, two moments, or "since"
 // while it still runs.
 func (w words) span(s Span) string {
+	if s.From == 0 {
+		return w.tr("consultation.undated")
+	}
 	if s.To == 0 {
 		return w.tr("consultation.since", "from", date(s.From))
 	}
@@ -128,4 +131,21 @@ func (w words) groupRows(a, b map[string]int) []groupRow {
 		rows[i] = groupRow{Name: w.group(g), A: a[g], B: b[g]}
 	}
 	return rows
+}
+
+// themed reports whether any of a conversation's themes has notes: only
+// then are the rest "other ideas".
+func themed(themes []Theme) bool {
+	return slices.ContainsFunc(themes, func(t Theme) bool { return len(t.Notes) > 0 })
+}
+
+// hiddenOf counts the hidden comments of a contribution.
+func hiddenOf(cs []Comment) int {
+	n := 0
+	for _, c := range cs {
+		if c.Hidden {
+			n++
+		}
+	}
+	return n
 }

@@ -1,8 +1,10 @@
 // Package report renders the harvest of a café: what was said in each
 // conversation, grouped by theme, with its dots and votes, as Markdown, CSV,
-// JSON or a printable HTML page. It reads a café's state and never changes
-// it; it knows nothing of HTTP or of stores, so the server and the export
-// command write the same report.
+// JSON or a printable HTML page; and the outcome report of the consultation
+// around a café (consultation.go), which holds that harvest, the town hall
+// and the online space. It reads a café's state and never changes it; it
+// knows nothing of HTTP or of stores, so the server and the export command
+// write the same report.
 //
 // Everything a person typed reaches a reader's spreadsheet or browser here:
 // each format escapes it for its own reader (Markdown escapes, HTML

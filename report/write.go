@@ -40,6 +40,19 @@ func Write(w io.Writer, r Report, format string) error {
 // WriteWith writes r in format with the headings in opt.Lang. CSV and
 // JSON are for machines: their column names and fields stay English.
 func WriteWith(w io.Writer, r Report, format string, opt Options) error {
+	return writeIn(w, r, format, opt, writers[Report]{csv: writeCSV, md: writeMarkdown, html: writeHTML})
+}
+
+// writers are how one kind of report is written in each format but JSON,
+// which is the report's model itself.
+type writers[T any] struct {
+	csv      func(io.Writer, T) error
+	md, html func(io.Writer, T, string) error
+}
+
+// writeIn writes v in format with ws, the headings in opt.Lang (English
+// when it is not supported).
+func writeIn[T any](w io.Writer, v T, format string, opt Options, ws writers[T]) error {
 	lang := opt.Lang
 	if !i18n.Supported(lang) {
 		lang = i18n.Default
@@ -48,13 +61,13 @@ func WriteWith(w io.Writer, r Report, format string, opt Options) error {
 	case "json":
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
-		return enc.Encode(r)
+		return enc.Encode(v)
 	case "csv":
-		return writeCSV(w, r)
+		return ws.csv(w, v)
 	case "md":
-		return writeMarkdown(w, r, lang)
+		return ws.md(w, v, lang)
 	case "html":
-		return writeHTML(w, r, lang)
+		return ws.html(w, v, lang)
 	}
 	return fmt.Errorf("unknown report format %q (have %s)", format, strings.Join(Formats, ", "))
 }

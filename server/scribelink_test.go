@@ -9,6 +9,7 @@ import (
 	"github.com/worldcafe/worldcafe/client"
 	"github.com/worldcafe/worldcafe/protocol"
 	"github.com/worldcafe/worldcafe/server"
+	"github.com/worldcafe/worldcafe/store"
 )
 
 // mustScribeLink asks for a scribe link with token and returns the answer's
@@ -56,7 +57,7 @@ func TestOnlyTheFacilitatorCanInviteAScribe(t *testing.T) {
 	}
 }
 
-func TestAScribeSeesTheWallsViewAndMayNotRunTheCafe(t *testing.T) {
+func TestAScribeSeesTheWallsViewWritesFindingsAndMayNotRunTheCafe(t *testing.T) {
 	ts := MustServer(t, server.Config{})
 	c := ts.MustCafe(t, protocol.CreateCafe{})
 	_, ana := c.MustJoin(t, "Ana")
@@ -90,5 +91,20 @@ func TestAScribeSeesTheWallsViewAndMayNotRunTheCafe(t *testing.T) {
 		if _, err := scribe.Send(t.Context(), cmd.typ, cmd.data); protocol.ErrorCode(err) != protocol.CodeForbidden {
 			t.Errorf("the scribe sending %s: %v, want forbidden", cmd.typ, err)
 		}
+	}
+
+	MustSend(t, scribe, protocol.CmdFindingAdd, protocol.Finding{FindingID: "f1", Text: "Governments convene"})
+	if ack := MustSend(t, scribe, protocol.CmdFindingAdd, protocol.Finding{FindingID: "f1", Text: "Governments convene"}); !ack.Duplicate {
+		t.Errorf("a resent finding.add was taken again: %+v", ack)
+	}
+	MustSend(t, scribe, protocol.CmdFindingAdd, protocol.Finding{FindingID: "f2", Text: "Open data"})
+	MustSend(t, scribe, protocol.CmdFindingEdit, protocol.Finding{FindingID: "f1", Text: "Governments convene and listen"})
+	MustSend(t, scribe, protocol.CmdFindingDelete, protocol.FindingRef{FindingID: "f2"})
+	st, _, err := store.Rebuild(t.Context(), ts.Store, c.Cafe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if th := st.View(protocol.RoleWall).TownHall; th == nil || len(th.Findings) != 1 || th.Findings[0].Text != "Governments convene and listen" {
+		t.Fatalf("the findings after the scribe's changes: %+v", th)
 	}
 }

@@ -527,6 +527,7 @@ type testServer struct {
 	URL     string
 	Store   *bolt.Store
 	Metrics *server.Metrics
+	Server  *server.Server
 }
 
 func startServer(t *testing.T) testServer {
@@ -564,7 +565,7 @@ func startServerWith(t *testing.T, cfg server.Config) testServer {
 		hs.Close()
 		st.Close()
 	})
-	return testServer{URL: hs.URL, Store: st, Metrics: srv.Metrics()}
+	return testServer{URL: hs.URL, Store: st, Metrics: srv.Metrics(), Server: srv}
 }
 
 // startBrowser starts one headless Chromium; every view opens its own

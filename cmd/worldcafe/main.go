@@ -20,7 +20,8 @@ const usage = `worldcafe runs a World Café: timed rounds, rotating tables, live
 
 Usage:
   worldcafe serve  [flags]   run the server (default :8080, data in ./data)
-  worldcafe export [flags]   write a café's report (md, csv, json or html) from the data directory
+  worldcafe export [flags]   write a café's report (md, csv, json or html) from the data directory;
+                             -consultation: the outcome report of the whole consultation
   worldcafe plan   [flags]   plan who sits where each round, and show how well people mix
   worldcafe demo   [flags]   create a finished demo café (the consultation it is modelled on) in the data directory
   worldcafe bench  [flags]   load generator: measure a server against a minimal broadcast baseline

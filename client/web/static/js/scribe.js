@@ -25,26 +25,6 @@ let flushing = false;
 function outbox() { return load(outboxKey) || []; }
 function setOutbox(items) { save(outboxKey, items); }
 
-if (!cafe || !token) {
-  $('#scribe-nolink').hidden = false;
-  $('#scribe-now').hidden = true;
-  $('#finding-form').hidden = true;
-} else {
-  conn = new CafeConnection({
-    cafe, token,
-    onChange: () => render(),
-    onStatus: (s) => { renderStatus($('#status'), s); render(); },
-    onLive: () => { render(); flush(); },
-  });
-  conn.start();
-  $('#finding').addEventListener('input', showCount);
-  $('#finding-form').addEventListener('submit', (e) => { e.preventDefault(); submit(); });
-  $('#finding-cancel').addEventListener('click', stopEditing);
-  $('#findings').addEventListener('click', onListClick);
-  showCount();
-  render();
-}
-
 function showCount() {
   $('#finding-count').textContent = t('phone.note.count', { n: [...$('#finding').value].length, max: MAX_FINDING });
 }
@@ -73,11 +53,13 @@ async function flush() {
         if (c.op === 'delete') await conn.send('finding.delete', { finding_id: c.id });
         else await conn.send(`finding.${c.op}`, { finding_id: c.id, text: c.text });
       } catch (ex) {
+        // A delete resent after its answer was lost finds nothing: done.
+        const gone = c.op === 'delete' && ex.code === 'not_found';
         if (RETRY.has(ex.code)) {
           if (ex.code !== 'offline') setTimeout(flush, 2000);
           return;
         }
-        failed.push({ ...c, message: ex.message });
+        if (!gone) failed.push({ ...c, message: ex.message });
       }
       // Only this loop takes changes off, always the first; the page only
       // adds at the end, also while a change is on its way.
@@ -190,4 +172,25 @@ function renderNow(st) {
   $('#scribe-speaking').hidden = !w;
   $('#scribe-answering').textContent = w?.text || '';
   $('#scribe-answering').hidden = !w?.text;
+}
+
+// Start last: every function and binding above exists by now.
+if (!cafe || !token) {
+  $('#scribe-nolink').hidden = false;
+  $('#scribe-now').hidden = true;
+  $('#finding-form').hidden = true;
+} else {
+  conn = new CafeConnection({
+    cafe, token,
+    onChange: () => render(),
+    onStatus: (s) => { renderStatus($('#status'), s); render(); },
+    onLive: () => { render(); flush(); },
+  });
+  conn.start();
+  $('#finding').addEventListener('input', showCount);
+  $('#finding-form').addEventListener('submit', (e) => { e.preventDefault(); submit(); });
+  $('#finding-cancel').addEventListener('click', stopEditing);
+  $('#findings').addEventListener('click', onListClick);
+  showCount();
+  render();
 }
