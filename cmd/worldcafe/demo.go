@@ -195,7 +195,8 @@ type demoNote struct {
 // demoFacilitator is the actor of the facilitator's commands.
 var demoFacilitator = cafe.Actor{Role: protocol.RoleFacilitator}
 
-// buildDemo writes the whole café to st.
+// buildDemo writes the whole consultation to st: the café and, around it,
+// the online space, the town hall and the conclusion, in time order.
 func buildDemo(ctx context.Context, st store.Store, id string) error {
 	code, err := server.ReserveJoinCode(ctx, st, id)
 	if err != nil {
