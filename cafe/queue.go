@@ -129,9 +129,11 @@ func (s *State) nextHand() string {
 }
 
 // giveFloor folds speaker.called: the speaker before has spoken, next (if
-// anyone) speaks now and is the queue's current item.
+// anyone) speaks now and is the queue's current item. Only the town hall's
+// speakers count as having spoken in it: the café's own plenaries between
+// rounds call speakers too, and those are the café's.
 func (s *State) giveFloor(next string) {
-	if prev := s.Speaker; prev != "" && prev != next {
+	if prev := s.Speaker; prev != "" && prev != next && s.TownHall.Running() {
 		s.Queue.Spoke = append(s.Queue.Spoke, prev)
 	}
 	s.Speaker = next

@@ -94,13 +94,27 @@ type Item struct {
 // Unstated is the group of participants who did not say theirs.
 const Unstated = "unstated"
 
+// inCafe says whether p took part in the café itself: someone who joined
+// only for a town hall held after the rounds, and never sat in one, is the
+// town hall's (the consultation's report counts them there), not the café's.
+func inCafe(s *cafe.State, p *cafe.Participant) bool {
+	if !p.TownHall {
+		return true
+	}
+	for _, seats := range s.Seatings {
+		if _, ok := seats[p.ID]; ok {
+			return true
+		}
+	}
+	return false
+}
+
 // Build makes the report of s. It is deterministic: the same state gives
 // the same report. It only reads s, so the caller must hold it still (the
 // server builds reports on the café's own goroutine).
 func Build(s *cafe.State) Report {
 	r := Report{
 		Cafe: s.ID, Title: s.Title, Phase: s.Phase,
-		Participants:         len(s.Participants),
 		ParticipantsPerGroup: map[string]int{},
 		NotesPerGroup:        map[string]int{},
 		NotesPerTable:        map[int]int{},
@@ -110,7 +124,10 @@ func Build(s *cafe.State) Report {
 		GroupNames:           ownGroups(s),
 	}
 	for _, p := range s.Participants {
-		r.ParticipantsPerGroup[cmp.Or(p.Group, Unstated)]++
+		if inCafe(s, p) {
+			r.Participants++
+			r.ParticipantsPerGroup[cmp.Or(p.Group, Unstated)]++
+		}
 	}
 
 	// Dots per note and per theme, over every vote.

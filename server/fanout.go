@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 
@@ -42,11 +43,33 @@ type cachedSnapshot struct {
 // encode makes the frames of ev: encoded once per audience, never per
 // connection.
 func (r *runner) encode(ev protocol.Event) frames {
-	full := protocol.AppendEvent(nil, ev)
-	if pub, changed := cafe.Redact(r.state, ev); changed {
-		return frames{full: full, public: protocol.AppendEvent(nil, pub)}
+	fs := r.encodeCafe(ev)
+	pub, ok := cafe.ForPublic(r.state, ev)
+	switch {
+	case !ok:
+	case sameEvent(pub, ev):
+		fs.public = fs.full
+	default:
+		fs.public = protocol.AppendEvent(nil, pub)
 	}
-	return frames{full: full, public: full}
+	return fs
+}
+
+// encodeCafe makes the frames of ev for the café's own audiences, without
+// the public's: what the resume window keeps.
+func (r *runner) encodeCafe(ev protocol.Event) frames {
+	full := protocol.AppendEvent(nil, ev)
+	if room, changed := cafe.Redact(r.state, ev); changed {
+		return frames{full: full, room: protocol.AppendEvent(nil, room)}
+	}
+	return frames{full: full, room: full}
+}
+
+// sameEvent reports whether a and b encode alike (Private is never
+// encoded), so that an event the public gets unchanged costs no second
+// encoding.
+func sameEvent(a, b protocol.Event) bool {
+	return a.Seq == b.Seq && a.At == b.At && a.Type == b.Type && bytes.Equal(a.Data, b.Data)
 }
 
 // fillRing refills the resume window from the store, so clients that were
@@ -66,7 +89,7 @@ func (r *runner) fillRing(ctx context.Context) error {
 	// Redaction depends on the state at the event; for the window's older
 	// events the current state is a safe stand-in (it only hides more).
 	for _, ev := range evs {
-		r.ring.push(ev.Seq, r.encode(ev))
+		r.ring.push(ev.Seq, r.encodeCafe(ev))
 	}
 	return nil
 }
@@ -81,14 +104,19 @@ func (r *runner) publish(events []protocol.Event) {
 	}
 }
 
-// fanOut queues one event's frames for every subscriber. A subscriber whose
-// queue is full is dropped, never waited for.
+// fanOut queues one event's frames for every subscriber whose audience
+// gets it (public pages get only some). A subscriber whose queue is full is
+// dropped, never waited for.
 func (r *runner) fanOut(ev protocol.Event, fs frames) {
 	if ev.Type == protocol.EvParticipantRemoved {
 		r.dropRemoved(ev)
 	}
 	for s := range r.subs {
-		switch s.deliver(fs.forRole(s.actor().Role), false) {
+		b := fs.forRole(s.actor().Role)
+		if b == nil {
+			continue
+		}
+		switch s.deliver(b, false) {
 		case pushFull:
 			delete(r.subs, s)
 			r.srv.metrics.SlowConsumers.Add(1)
@@ -135,7 +163,7 @@ func (r *runner) dropRemoved(ev protocol.Event) {
 	for s := range r.subs {
 		if a := s.actor(); a.Role.Seated() && a.ParticipantID == rm.ParticipantID {
 			delete(r.subs, s)
-			s.deliver(r.encode(ev).forRole(a.Role), true)
+			s.deliver(r.encodeCafe(ev).forRole(a.Role), true)
 			s.kill(protocol.CloseUnauthorized, errRemoved.Message, true)
 		}
 	}
@@ -167,7 +195,10 @@ func (r *runner) doAttach(a *attachReq) error {
 		w.MyNotes = r.state.NotesOf(g.ParticipantID)
 	}
 	var missed []frames
-	if a.epoch == r.epoch && a.seq > 0 {
+	// A public page always gets a snapshot: it receives only some of the
+	// café's events, so its seq has gaps by design and says nothing of
+	// what it missed; the resume window does not keep its frames either.
+	if a.epoch == r.epoch && a.seq > 0 && g.Role != protocol.RolePublic {
 		missed, w.Resumed = r.ring.since(a.seq, r.state.Seq)
 	}
 	if w.Resumed && catchUpBytes(missed, g.Role) > r.srv.cfg.QueueBytes {
@@ -200,11 +231,7 @@ func catchUpBytes(missed []frames, role protocol.Role) int {
 // snapshotFrame encodes the café as role sees it, once per seq and view: a
 // storm of reconnects after a Wi-Fi drop costs one encoding, not thousands.
 func (r *runner) snapshotFrame(role protocol.Role) []byte {
-	i := 0
-	if role == protocol.RoleFacilitator {
-		i = 1
-	}
-	c := &r.snapCache[i]
+	c := &r.snapCache[snapView(role)]
 	if c.frame == nil || c.seq != r.state.Seq {
 		c.seq = r.state.Seq
 		c.frame = protocol.AppendEnvelope(nil, protocol.Envelope{
@@ -213,4 +240,16 @@ func (r *runner) snapshotFrame(role protocol.Role) []byte {
 		})
 	}
 	return c.frame
+}
+
+// snapView is role's slot in the snapshot cache: the facilitator, the
+// public, and everyone else in the café, who all see the same.
+func snapView(role protocol.Role) int {
+	switch role {
+	case protocol.RoleFacilitator:
+		return 1
+	case protocol.RolePublic:
+		return 2
+	}
+	return 0
 }

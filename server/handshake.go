@@ -122,20 +122,13 @@ func (s *session) handshake() (*runner, error) {
 	if err != nil {
 		return nil, refuse(FaultBadHello, err)
 	}
-	secret := hashToken(hello.Token)
-	g, err := s.srv.store.Grant(hctx, secret)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && g.Cafe != hello.Cafe) {
-		return nil, refuse(FaultUnauthorized, protocol.Errorf(protocol.CodeUnauthorized, "this link or invitation is not valid for this café"))
+	if hello.Token == protocol.PublicToken {
+		// A public page: read-only, with no grant to look up. It is
+		// counted against its address's limits like any connection.
+		s.grant = store.Grant{Cafe: hello.Cafe, Role: protocol.RolePublic}
+	} else if err := s.authorize(hctx, hello); err != nil {
+		return nil, err
 	}
-	if err != nil {
-		return nil, fmt.Errorf("reading the grant: %w", err)
-	}
-	if g.ParticipantID != "" {
-		if err := s.openParticipant(g); err != nil {
-			return nil, err
-		}
-	}
-	s.grant, s.secret = g, secret
 	r, err := s.srv.attach(hctx, hello.Cafe, s, hello.Epoch, hello.Seq)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, refuse(FaultNoSuchCafe, protocol.Errorf(protocol.CodeNotFound, "this café does not exist"))
@@ -144,6 +137,26 @@ func (s *session) handshake() (*runner, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+// authorize looks up the hello's grant and takes the connection's place
+// among its participant's connections.
+func (s *session) authorize(ctx context.Context, hello protocol.Hello) error {
+	secret := hashToken(hello.Token)
+	g, err := s.srv.store.Grant(ctx, secret)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && g.Cafe != hello.Cafe) {
+		return refuse(FaultUnauthorized, protocol.Errorf(protocol.CodeUnauthorized, "this link or invitation is not valid for this café"))
+	}
+	if err != nil {
+		return fmt.Errorf("reading the grant: %w", err)
+	}
+	if g.ParticipantID != "" {
+		if err := s.openParticipant(g); err != nil {
+			return err
+		}
+	}
+	s.grant, s.secret = g, secret
+	return nil
 }
 
 // openParticipant takes this connection's place among its participant's

@@ -19,6 +19,7 @@ import (
 
 	"github.com/worldcafe/worldcafe/cafe"
 	"github.com/worldcafe/worldcafe/i18n"
+	"github.com/worldcafe/worldcafe/internal/acceptenc"
 	"github.com/worldcafe/worldcafe/internal/secheaders"
 	"github.com/worldcafe/worldcafe/protocol"
 	"github.com/worldcafe/worldcafe/store"
@@ -279,7 +280,7 @@ func (s *Server) sendPage(w http.ResponseWriter, r *http.Request, status int, pa
 	var out interface {
 		Write([]byte) (int, error)
 	} = w
-	if acceptsGzip(r.Header.Get("Accept-Encoding")) {
+	if acceptenc.Gzip(r.Header.Get("Accept-Encoding")) {
 		h.Set("Content-Encoding", "gzip")
 		zw := gzipWriters.Get().(*gzip.Writer)
 		zw.Reset(w)
@@ -319,17 +320,6 @@ func (s *Server) writeMissing(w http.ResponseWriter, r *http.Request, lang strin
 		return
 	}
 	s.sendPage(w, r, protocol.HTTPStatus(code), [][]byte{b}, "")
-}
-
-// acceptsGzip reads Accept-Encoding.
-func acceptsGzip(header string) bool {
-	for _, part := range strings.Split(header, ",") {
-		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if strings.EqualFold(strings.TrimSpace(coding), "gzip") {
-			return strings.ReplaceAll(strings.TrimSpace(params), " ", "") != "q=0"
-		}
-	}
-	return false
 }
 
 // setVoter gives a browser its voter id the first time it opens a public

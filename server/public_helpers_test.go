@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,31 +15,12 @@ import (
 	"github.com/worldcafe/worldcafe/server"
 )
 
-// testClock is a clock the test moves by hand, so that form tokens age
-// without waiting.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // pubSite is a real server with one consultation whose online space is
 // open, reached through its public pages.
 type pubSite struct {
 	ts    *testServer
 	cafe  *testCafe
-	clock *testClock
+	clock *stoppedClock
 	code  string
 }
 
@@ -51,7 +31,7 @@ var pubQuestions = []string{
 
 func newPubSite(t *testing.T, cfg server.Config) *pubSite {
 	t.Helper()
-	clock := &testClock{t: time.Now()}
+	clock := newStoppedClock()
 	cfg.Now = clock.Now
 	if cfg.PublicURL == "" {
 		cfg.PublicURL = "https://consult.example.org"

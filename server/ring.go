@@ -13,21 +13,31 @@ type ring struct {
 	n     int
 }
 
-// frames are an event encoded for the facilitator (full) and for everyone
-// else (public); both are the same slice when nothing is redacted.
-type frames struct{ full, public []byte }
+// frames are an event encoded once per audience: the facilitator (full),
+// everyone else in the café (room: hosts, attendees, the wall, the scribe)
+// and the public pages (public). Audiences that get the same bytes share
+// one slice. public is nil when the public gets nothing of the event,
+// which is most of the café's.
+type frames struct{ full, room, public []byte }
 
+// forRole is the frame role receives; nil means nothing.
 func (f frames) forRole(role protocol.Role) []byte {
-	if role == protocol.RoleFacilitator {
+	switch role {
+	case protocol.RoleFacilitator:
 		return f.full
+	case protocol.RolePublic:
+		return f.public
 	}
-	return f.public
+	return f.room
 }
 
 func newRing(size int) *ring { return &ring{size: max(size, 1)} }
 
 // push adds the frames of event seq, which must follow the newest entry.
+// The public frame is not kept: public pages never resume (they always get
+// a snapshot, see doAttach), so holding it would only cost memory.
 func (r *ring) push(seq uint64, b frames) {
+	b.public = nil
 	if r.n > 0 && seq != r.first+uint64(r.n) {
 		r.reset() // not contiguous (the café was reloaded): start over
 	}

@@ -44,7 +44,7 @@ type runner struct {
 	idleC     <-chan time.Time
 	snapSeq   uint64
 	snapBusy  atomic.Bool
-	snapCache [2]cachedSnapshot // [0] everyone, [1] facilitator
+	snapCache [3]cachedSnapshot // by snapView
 	sent      uint64            // seq of the last event fanned out to subscribers
 
 	// Cluster mode only (cluster.go).

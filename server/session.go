@@ -164,6 +164,13 @@ func (s *session) handleFrame(r *runner, b []byte) {
 			protocol.Pong{ClientTime: p.ClientTime, ServerTime: s.srv.cfg.Now().UnixMilli()})}))
 		return
 	}
+	if s.grant.Role == protocol.RolePublic {
+		// A public page only listens: its forms post over HTTP, where the
+		// server checks them and issues the command itself.
+		s.srv.metrics.Rejected.Add(1)
+		s.sendError(env.ID, errPublicReadOnly)
+		return
+	}
 	data, err := protocol.DecodeCommand(env)
 	if err != nil {
 		s.srv.metrics.Rejected.Add(1)
@@ -181,7 +188,10 @@ func (s *session) handleFrame(r *runner, b []byte) {
 	})
 }
 
-var errTooFast = protocol.Errorf(protocol.CodeRateLimited, "you are sending too fast; wait a moment")
+var (
+	errTooFast        = protocol.Errorf(protocol.CodeRateLimited, "you are sending too fast; wait a moment")
+	errPublicReadOnly = protocol.Errorf(protocol.CodeForbidden, "a public page cannot send commands; use its forms")
+)
 
 // clientFault records a connection refused or ended by what its client
 // did: counted by reason, and logged at debug only, so that nobody in the

@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/worldcafe/worldcafe/i18n"
+	"github.com/worldcafe/worldcafe/internal/acceptenc"
 	"github.com/worldcafe/worldcafe/internal/secheaders"
 )
 
@@ -148,7 +149,7 @@ func (a *asset) serve(w http.ResponseWriter, r *http.Request, cache string) {
 		return
 	}
 	body := a.body
-	if a.gz != nil && acceptsGzip(r.Header.Get("Accept-Encoding")) {
+	if a.gz != nil && acceptenc.Gzip(r.Header.Get("Accept-Encoding")) {
 		h.Set("Content-Encoding", "gzip")
 		body = a.gz
 	}
@@ -164,16 +165,6 @@ func etagMatches(header, etag string) bool {
 		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
 		if t == etag || t == "*" {
 			return true
-		}
-	}
-	return false
-}
-
-func acceptsGzip(header string) bool {
-	for _, part := range strings.Split(header, ",") {
-		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if strings.EqualFold(strings.TrimSpace(coding), "gzip") {
-			return strings.ReplaceAll(strings.TrimSpace(params), " ", "") != "q=0"
 		}
 	}
 	return false

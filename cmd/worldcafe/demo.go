@@ -24,18 +24,27 @@ import (
 	"github.com/worldcafe/worldcafe/store/bolt"
 )
 
-// The demo café: `worldcafe demo` writes a whole, closed café into the data
-// directory, so that the facilitator view, the wall and the report can be
-// looked at without running an event. It replays the consultation worldcafe
-// is modelled on (demo_content.go): 50 people at 10 tables, three 25-minute
-// rounds with town halls between, 105 ideas, themes, dot votes, a harvest.
+// The demo café: `worldcafe demo` writes a whole consultation into the data
+// directory, so that the facilitator view, the wall, the public pages and the
+// reports can be looked at without running an event. It replays the
+// consultation worldcafe is modelled on, in its three formats:
+//   - the online space (demo_online.go), open from three weeks before the
+//     café to a month after it, read-only now;
+//   - the café (demo_content.go): 50 people at 10 tables, three 25-minute
+//     rounds with town halls between, 105 ideas, themes, dot votes, a
+//     harvest;
+//   - the town hall at a conference two weeks later (demo_townhall.go):
+//     about thirty people in the room and remote participants, a
+//     presentation, then the floor open, with a scribe's key findings;
+//
+// and the facilitator's conclusion of the whole.
 //
 // Every event comes from cafe.Decide on the current state with a scripted
 // clock, exactly as the server would make it (the rotation between rounds
 // is the café's own plan), and goes through store.Append. The café id is
 // fixed by default and every choice comes from a seeded generator, so the
 // content, the seating and the tallies are the same on every run; only the
-// tokens, the join code and the ballot pseudonyms are drawn afresh.
+// tokens, the codes and the ballot pseudonyms are drawn afresh.
 
 // demoCafeID is the default café id: a name-based UUID, so every data
 // directory's demo café has the same id (and the same seating, which the
@@ -109,20 +118,23 @@ func demo(ctx context.Context, st store.Store, id, data, base string, stdout io.
 		if err := buildDemo(ctx, st, id); err != nil {
 			return fmt.Errorf("creating the demo café: %w", err)
 		}
+		if existing, _, err = store.Rebuild(ctx, st, id); err != nil {
+			return err
+		}
 	case err != nil:
 		return err
-	case existing.Phase != protocol.PhaseClosed:
-		return fmt.Errorf("café %s in %s is not a finished demo café (an interrupted run?); pass -cafe-id with another UUID, or use another -data directory", id, data)
+	case !demoFinished(existing):
+		// An interrupted run, or a demo café of an older worldcafe that
+		// had no consultation around it.
+		return fmt.Errorf("café %s in %s is not a finished demo consultation; pass -cafe-id with another UUID, or use another -data directory", id, data)
 	default:
 		created = false
 	}
-	facilitator, err := server.MintGrant(ctx, st, id, protocol.RoleFacilitator, "")
-	if err != nil {
-		return err
-	}
-	wall, err := server.MintGrant(ctx, st, id, protocol.RoleWall, "")
-	if err != nil {
-		return err
+	links := map[protocol.Role]string{}
+	for _, role := range []protocol.Role{protocol.RoleFacilitator, protocol.RoleWall, protocol.RoleScribe} {
+		if links[role], err = server.MintGrant(ctx, st, id, role, ""); err != nil {
+			return err
+		}
 	}
 	if created {
 		fmt.Fprintf(stdout, "Demo café created: %s\n", id)
@@ -133,12 +145,28 @@ func demo(ctx context.Context, st store.Store, id, data, base string, stdout io.
 	if filepath.Clean(data) == "data" {
 		serve += "   (or: go tool task run)"
 	}
+	public := base + "/o/" + existing.View(protocol.RoleFacilitator).PublicCode
+	export := fmt.Sprintf("worldcafe export -data %s -cafe %s", data, id)
 	fmt.Fprintf(stdout, `  Facilitator: %s/facilitate#%s.%s
   Wall:        %s/wall#%s.%s
-  Report:      worldcafe export -data %s -cafe %s -format html -o report.html
+  Scribe:      %s/scribe#%s.%s
+  Join:        %s/join/%s
+  Public page: %s   (the online space, closed and read-only)
+  Town hall:   %s/townhall
+  Report:      %s -format html -o report.html
+  Outcome of the whole consultation:
+               %s -consultation -format html -o consultation.html
 Start the server with: %s
-`, base, id, facilitator, base, id, wall, data, id, serve)
+`, base, id, links[protocol.RoleFacilitator], base, id, links[protocol.RoleWall], base, id, links[protocol.RoleScribe],
+		base, existing.JoinCode, public, public, export, export, serve)
 	return nil
+}
+
+// demoFinished says whether s is a whole demo consultation: the café closed,
+// the town hall ended and the conclusion written.
+func demoFinished(s *cafe.State) bool {
+	v := s.View(protocol.RoleFacilitator)
+	return v.Phase == protocol.PhaseClosed && v.TownHall != nil && v.TownHall.Stage == protocol.StageEnded && v.Conclusion != "" && v.PublicCode != ""
 }
 
 // demoBuilder plays the script: each step is a command decided on the
@@ -167,15 +195,20 @@ type demoNote struct {
 // demoFacilitator is the actor of the facilitator's commands.
 var demoFacilitator = cafe.Actor{Role: protocol.RoleFacilitator}
 
-// buildDemo writes the whole café to st.
+// buildDemo writes the whole consultation to st: the café and, around it,
+// the online space, the town hall and the conclusion, in time order.
 func buildDemo(ctx context.Context, st store.Store, id string) error {
 	code, err := server.ReserveJoinCode(ctx, st, id)
 	if err != nil {
 		return err
 	}
+	publicCode, err := server.ReservePublicCode(ctx, st, id)
+	if err != nil {
+		return err
+	}
 	b := &demoBuilder{
 		ctx: ctx, st: st, s: cafe.New(id),
-		now:     demoStart.Add(-30 * time.Minute),
+		now:     demoCreated,
 		rng:     mrand.New(mrand.NewPCG(20131008, 105)), // the day of the consultation's World Café; its ideas
 		ids:     map[string]string{},
 		secrets: map[string]string{},
@@ -183,8 +216,11 @@ func buildDemo(ctx context.Context, st store.Store, id string) error {
 		notes:   make([][]demoNote, len(demoConversations)),
 		weight:  map[string]int{},
 	}
+	online := b.onlineTimeline()
 	steps := []func() error{
-		func() error { return b.open(code) },
+		func() error { return b.open(code, publicCode) },
+		func() error { return b.play(&online, demoStart.Add(-30*time.Minute)) },
+		b.welcome,
 		b.arrive,
 	}
 	for r := 1; r <= len(protocol.DefaultQuestions); r++ {
@@ -193,7 +229,13 @@ func buildDemo(ctx context.Context, st store.Store, id string) error {
 			func() error { return b.townHall(r) },
 		)
 	}
-	steps = append(steps, b.harvest)
+	steps = append(steps,
+		b.harvest,
+		func() error { return b.play(&online, demoTownHallDay) },
+		func() error { return b.townHallMeeting(len(demoHosts) + len(demoAttendees) + 1) },
+		func() error { return b.play(&online, time.Time{}) },
+		b.conclude,
+	)
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return err
@@ -274,18 +316,23 @@ func (b *demoBuilder) actor(id string) cafe.Actor {
 	return cafe.Actor{Role: b.s.Participants[id].Role, ParticipantID: id, Secret: b.secrets[id]}
 }
 
-func (b *demoBuilder) open(code string) error {
-	err := b.do(protocol.CmdCafeCreate, cafe.System, cafe.Create{
+// open creates the café weeks ahead, so that its online space can open
+// before the event.
+func (b *demoBuilder) open(code, publicCode string) error {
+	return b.do(protocol.CmdCafeCreate, cafe.System, cafe.Create{
 		Request: protocol.CreateCafe{
 			Title: demoTitle, Questions: protocol.DefaultQuestions,
 			Tables: len(demoHosts), Seats: 5, RoundSeconds: int(demoRound / time.Second),
 		},
-		JoinCode: code,
+		JoinCode: code, PublicCode: publicCode,
 	})
-	if err != nil {
+}
+
+// welcome greets the room on the morning of the café, before anyone joins.
+func (b *demoBuilder) welcome() error {
+	if err := b.until(demoStart.Add(-29 * time.Minute)); err != nil {
 		return err
 	}
-	b.wait(time.Minute, 0)
 	return b.do(protocol.CmdBroadcast, demoFacilitator, protocol.Broadcast{Text: "Welcome! Your phone shows your table. Hosts, please take your tables."})
 }
 
@@ -295,20 +342,7 @@ func (b *demoBuilder) arrive() error {
 	b.wait(2*time.Minute, 0)
 	people := append(slices.Clone(demoHosts), demoAttendees...)
 	for i, p := range people {
-		// Ids derive from the café's, so they are stable and unique.
-		id := uuid.NewSHA1(uuid.MustParse(b.s.ID), fmt.Appendf(nil, "participant/%d", i+1)).String()
-		if p.Name != "" {
-			b.ids[p.Name] = id
-		}
-		secret := make([]byte, 32)
-		rand.Read(secret)
-		// A random ballot key, as the server draws at a real join: it makes
-		// the ballots unlinkable to the people.
-		b.secrets[id] = hex.EncodeToString(secret)
-		err := b.do(protocol.CmdJoin, cafe.System, cafe.Join{
-			Request:       protocol.Join{Name: p.Name, Group: p.Group, Anonymous: p.Name == ""},
-			ParticipantID: id, Secret: b.secrets[id],
-		})
+		id, err := b.join(i+1, p)
 		if err != nil {
 			return err
 		}
@@ -327,6 +361,25 @@ func (b *demoBuilder) arrive() error {
 		}
 	}
 	return nil
+}
+
+// join joins p, the café's n-th participant, and returns their id.
+func (b *demoBuilder) join(n int, p demoPerson) (string, error) {
+	// Ids derive from the café's, so they are stable and unique.
+	id := uuid.NewSHA1(uuid.MustParse(b.s.ID), fmt.Appendf(nil, "participant/%d", n)).String()
+	if p.Name != "" {
+		b.ids[p.Name] = id
+	}
+	secret := make([]byte, 32)
+	rand.Read(secret)
+	// A random ballot key, as the server draws at a real join: it makes
+	// the ballots unlinkable to the people.
+	b.secrets[id] = hex.EncodeToString(secret)
+	err := b.do(protocol.CmdJoin, cafe.System, cafe.Join{
+		Request:       protocol.Join{Name: p.Name, Group: p.Group, Anonymous: p.Name == ""},
+		ParticipantID: id, Secret: b.secrets[id],
+	})
+	return id, err
 }
 
 // roundStart is when round r starts.
@@ -527,6 +580,15 @@ func (b *demoBuilder) harvest() error {
 	}
 	b.wait(3*time.Minute, 0)
 	return b.do(protocol.CmdCafeClose, demoFacilitator, nil)
+}
+
+// conclude writes the facilitator's conclusion of the whole consultation,
+// once the online space has closed.
+func (b *demoBuilder) conclude() error {
+	if err := b.until(demoConcluded); err != nil {
+		return err
+	}
+	return b.do(protocol.CmdConclude, demoFacilitator, protocol.Conclusion{Text: demoConclusion})
 }
 
 // pick draws k different notes, each with a chance in proportion to its
