@@ -32,7 +32,11 @@ export function applyConsultation(st, env) {
     }
     case 'online.flagged': {
       const it = findItem(st, d.item_id);
-      if (it) it.flags = (it.flags || 0) + 1;
+      if (it) {
+        it.flags = (it.flags || 0) + 1;
+        // Only the facilitator's copy of the event carries the reason.
+        if (d.reason) it.flag_reasons = [...(it.flag_reasons || []), d.reason];
+      }
       return true;
     }
     case 'online.hidden': {
