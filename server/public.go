@@ -169,26 +169,29 @@ func (s *Server) publicView(ctx context.Context, id string) (*publicSnap, error)
 	return snap, nil
 }
 
-// build makes the page t names from snap; ok is false when the café has
-// no such page (a question it lacks, a town hall it never had).
+// build makes the page t names from snap, or says the café has no such
+// page (a question it lacks, a town hall it never had).
 func (s *Server) build(r *http.Request, t publicTarget, lang string, snap *publicSnap) (*page, error) {
 	b := newBuilder(lang, &snap.Snapshot, s.cfg.Now())
 	base := s.baseURL(r)
+	var p *page
+	ok := true
 	switch t.kind {
 	case pageConsultation:
-		return b.consultation(t.code, base), nil
+		p = b.consultation(t.code, base)
 	case pageQuestion:
-		if p, ok := b.question(t.code, base, t.q); ok {
-			return p, nil
+		if p, ok = b.question(t.code, base, t.q); !ok {
+			return nil, errNoQuestion
 		}
-		return nil, errNoQuestion
 	case pageTownHall:
-		if p, ok := b.townHall(t.code, base); ok {
-			return p, nil
+		if p, ok = b.townHall(t.code, base); !ok {
+			return nil, errNoTownHall
 		}
-		return nil, errNoTownHall
+	default:
+		return nil, fmt.Errorf("no public page of kind %q", t.kind)
 	}
-	return nil, fmt.Errorf("no public page of kind %q", t.kind)
+	p.Seq = snap.seq
+	return p, nil
 }
 
 // notices are the "thank you" a page shows after a post (?sent=...).

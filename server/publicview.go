@@ -55,8 +55,11 @@ type page struct {
 	Lang, Dir string
 	Kind      pageKind
 	Cafe      string // the café's id, for the page's live script
-	Code      string
-	Title     string
+	// Seq is the café's seq the page was drawn at: the live script
+	// fetches the page again only once the café has moved past it.
+	Seq   uint64
+	Code  string
+	Title string
 	// Home is the consultation's page, ShortURL its public address as
 	// people are told it (from the public URL, never the asker's Host).
 	Home, ShortURL string
