@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/worldcafe/worldcafe/i18n"
 	"github.com/worldcafe/worldcafe/protocol"
 	"github.com/worldcafe/worldcafe/server"
 )
@@ -58,6 +59,46 @@ func TestPublicPostAskingForJSONGetsTheItemAndTheNextToken(t *testing.T) {
 	// The same post again is refused in JSON, with the usual error body.
 	rec = s.do(call{method: "POST", path: q + "/contribute", form: url.Values{"text": {"Privacy"}, "form_token": {token}}, header: map[string]string{"Accept": "application/json"}})
 	expectJSONError(t, rec, http.StatusConflict, protocol.CodeConflict)
+}
+
+func TestPublicPostAskingForJSONIsRefusedInThePagesLanguage(t *testing.T) {
+	s := newPubSite(t, server.Config{})
+	s.open(t)
+	q := "/o/" + s.code + "/q/1"
+	for _, c := range []struct {
+		name, query, accept, lang string
+	}{
+		// The script posts to the form's action, which names the page's
+		// language, and says it again in Accept-Language.
+		{"as the script posts", "?lang=fr", "fr", "fr"},
+		{"the action's language over the browser's", "?lang=ar", "ru", "ar"},
+		{"the browser's language when the action names none", "", "zh-CN, zh;q=0.9", "zh"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			token, _ := s.freshToken(t, q)
+			before := s.publicView(t)
+			rec := s.do(call{method: "POST", path: q + "/contribute" + c.query, from: nextAddr(),
+				form:   url.Values{"text": {"  "}, "form_token": {token}},
+				header: map[string]string{"Accept": "application/json", "Accept-Language": c.accept}})
+			e := expectJSONError(t, rec, http.StatusBadRequest, protocol.CodeInvalid)
+			if want := i18n.Format(c.lang, "public.error.empty"); e.Message != want || e.Field != "text" {
+				t.Errorf("refused with %q about %q, want %q about text", e.Message, e.Field, want)
+			}
+			if s.publicView(t) != before {
+				t.Fatal("the refused post changed the café")
+			}
+		})
+	}
+	// The café's own refusal, and one about the item (no field of the
+	// form), read the same as on the page.
+	token, _ := s.freshToken(t, q)
+	rec := s.do(call{method: "POST", path: q + "/comment?lang=es", from: nextAddr(),
+		form:   url.Values{"on": {"nosuchitem"}, "text": {"Sí"}, "form_token": {token}},
+		header: map[string]string{"Accept": "application/json"}})
+	e := expectJSONError(t, rec, http.StatusNotFound, protocol.CodeNotFound)
+	if want := i18n.Format("es", "public.error.gone"); e.Message != want || e.Field != "" {
+		t.Errorf("a comment on an unknown item is refused with %q about %q, want %q about no field", e.Message, e.Field, want)
+	}
 }
 
 func TestPublicPagesSpeakTheReadersLanguage(t *testing.T) {

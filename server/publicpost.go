@@ -23,7 +23,9 @@ import (
 // beside the field and everything the person typed still in the form. A
 // post that asks for JSON (Accept: application/json, the page's own
 // script) gets {"item_id", "form_token"} (the token for its next post) or
-// the API's error body.
+// the API's error body, its message the one the page would show, in the
+// page's language (?lang= of the form's action, which the script posts to
+// as it is, else Accept-Language, which the script sets to the page's).
 //
 // Before a post reaches the café it passes, in order: the same-site check
 // (the route's), the body's size and type, the address's and the
@@ -268,8 +270,13 @@ func (s *Server) refusePost(w http.ResponseWriter, r *http.Request, p *publicPos
 	if errors.As(err, &later) {
 		w.Header().Set("Retry-After", strconv.Itoa(later.seconds))
 	}
+	code := publicCode(err)
+	if code == protocol.CodeInternal {
+		s.log.Error("public post failed", "err", err)
+	}
+	msg, fieldName := postRefusal(p.lang, p.action, err)
 	if p.json {
-		s.writeError(w, err)
+		writeJSON(w, protocol.HTTPStatus(code), protocol.ErrorBody{Error: &protocol.Error{Code: code, Message: msg, Field: fieldName}})
 		return
 	}
 	if p.target.cafe == "" {
@@ -286,18 +293,9 @@ func (s *Server) refusePost(w http.ResponseWriter, r *http.Request, p *publicPos
 		s.writeMissing(w, r, p.lang, berr)
 		return
 	}
-	msg, fieldName := publicMessage(p.lang, err)
-	if fieldName == "on" {
-		fieldName = ""
-	}
 	fs := &formState{Action: p.action, On: p.form.Get("on"), Values: map[string]string{}, Error: msg, Field: fieldName}
 	for _, name := range []string{"title", "text", "name", "group", "reason"} {
 		fs.Values[name] = p.form.Get(name)
-	}
-	// The café knows no field of the form by that name: the error goes
-	// at the top of the form.
-	if !formHasField(p.action, fs.Field) {
-		fs.Field = ""
 	}
 	pg.Form = fs
 	pg.Token = p.token
@@ -309,11 +307,19 @@ func (s *Server) refusePost(w http.ResponseWriter, r *http.Request, p *publicPos
 		s.writeError(w, rerr)
 		return
 	}
-	status := protocol.HTTPStatus(publicCode(err))
-	if publicCode(err) == protocol.CodeInternal {
-		s.log.Error("public post failed", "err", err)
+	s.sendPage(w, r, protocol.HTTPStatus(code), [][]byte{b}, "")
+}
+
+// postRefusal is what a person reads for err in lang, as a page or as the
+// script's JSON, and the field of the action's form it is about: "" when
+// the form shows no such field (the item it is about, a field the café
+// names that the form lacks), so the error goes at the top of the form.
+func postRefusal(lang, action string, err error) (msg, field string) {
+	msg, field = publicMessage(lang, err)
+	if !formHasField(action, field) {
+		field = ""
 	}
-	s.sendPage(w, r, status, [][]byte{b}, "")
+	return msg, field
 }
 
 // formFields are the fields each form shows an error beside.
