@@ -151,10 +151,10 @@ func TestOnlineAbuseIsRefusedWithAClearErrorAndChangesNothing(t *testing.T) {
 		{"an empty text is refused", "q", "contribute", url.Values{"text": {"   "}, "name": {"Ana"}}, 400, "Please write something here.", []string{"Ana"}},
 		{"an unknown group is refused", "q", "contribute", url.Values{"text": {text}, "group": {"pirates"}}, 400, "Something in this form is not right", []string{text}},
 		{"an oversize comment is refused", "q", "comment", url.Values{"on": {"ITEM"}, "text": {strings.Repeat("c", protocol.MaxCommentRunes+1)}}, 413, "at most 1000 characters", nil},
-		{"a comment on a hidden contribution is refused", "q", "comment", url.Values{"on": {"HIDDEN"}, "text": {text}}, 403, "The moderator hid this", nil},
-		{"a comment on an unknown item is refused", "q", "comment", url.Values{"on": {"nosuchitem"}, "text": {text}}, 404, "is not here any more", nil},
+		{"a comment on a hidden contribution is refused", "q", "comment", url.Values{"on": {"HIDDEN"}, "text": {text}}, 403, "The moderator hid this", []string{text}},
+		{"a comment on an unknown item is refused", "q", "comment", url.Values{"on": {"nosuchitem"}, "text": {text}}, 404, "is not here any more", []string{text}},
 		{"a comment about nothing is refused", "q", "comment", url.Values{"text": {text}}, 404, "does not say what it is about", []string{text}},
-		{"a flag on an unknown item is refused", "q", "flag", url.Values{"on": {"nosuchitem"}, "reason": {"spam"}}, 404, "is not here any more", nil},
+		{"a flag on an unknown item is refused", "q", "flag", url.Values{"on": {"nosuchitem"}, "reason": {"it is spam"}}, 404, "is not here any more", []string{"it is spam"}},
 		{"an oversize flag reason is refused", "q", "flag", url.Values{"on": {"ITEM"}, "reason": {strings.Repeat("r", 201)}}, 413, "at most 200 characters", nil},
 		{"an oversize town hall question is refused", "th", "ask", url.Values{"text": {strings.Repeat("q", protocol.MaxQuestionAsk+1)}}, 413, "at most 1000 characters", nil},
 		{"an upvote of an unknown question is refused", "th", "upvote", url.Values{"on": {"nosuchitem"}}, 404, "is not here any more", nil},
@@ -285,8 +285,20 @@ func TestOnlineAbuseIsRefusedWithAClearErrorAndChangesNothing(t *testing.T) {
 			if !strings.Contains(page, "read only") || strings.Contains(page, `id="contribute"`) {
 				t.Fatalf("a closed space still shows its form:\n%s", page)
 			}
-			rec := s.do(call{method: "POST", path: s.contribute, from: nextAddr(), form: url.Values{"text": {text}, "form_token": {token}}})
-			refusedPage(t, rec, rec.Body.String(), 409, "This is not open for posts right now.")
+			rec := s.do(call{method: "POST", path: s.contribute, from: nextAddr(), form: url.Values{"title": {"Care"}, "text": {text}, "form_token": {token}}})
+			body := rec.Body.String()
+			refusedPage(t, rec, body, 409, "This is not open for posts right now.", text)
+			// The form is not drawn once closed: what the person typed is
+			// shown to copy, read-only, under the error.
+			for _, want := range []string{"Your text was not sent. Here it is", `<textarea id="lost-text" readonly dir="auto" rows="4">` + text + `</textarea>`,
+				`<textarea id="lost-title" readonly dir="auto" rows="4">Care</textarea>`} {
+				if !strings.Contains(body, want) {
+					t.Fatalf("the refused page lacks %q:\n%s", want, body)
+				}
+			}
+			if strings.Contains(body, `id="contribute"`) {
+				t.Fatalf("the refused page of a closed space offers the form:\n%s", body)
+			}
 			if s.publicView(t) != before {
 				t.Fatal("changed the café")
 			}

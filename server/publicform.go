@@ -123,3 +123,27 @@ func (p *page) item(id string) (itemView, bool) {
 	}
 	return itemView{}, false
 }
+
+// lostField is a text of a refused form the page does not draw, shown
+// read-only under the error, so that nothing the person typed is lost.
+type lostField struct{ ID, Label, Value string }
+
+// lostLabels are each form's texts worth keeping, with their labels.
+var lostLabels = map[string][][2]string{
+	actContribute: {{"title", "public.form.title"}, {"text", "public.form.text"}},
+	actComment:    {{"text", "public.comment.text"}},
+	actFlag:       {{"reason", "public.flag.reason"}},
+	actAsk:        {{"text", "public.th.question"}},
+}
+
+// LostFields are the refused form's texts the person typed, for a form
+// the page does not draw (LostForm).
+func (p *page) LostFields() []lostField {
+	var out []lostField
+	for _, l := range lostLabels[p.Form.Action] {
+		if v := p.Form.Value(l[0]); v != "" {
+			out = append(out, lostField{ID: "lost-" + l[0], Label: p.T(l[1]), Value: v})
+		}
+	}
+	return out
+}

@@ -216,8 +216,17 @@ func TestPublicPagesPostWithAndWithoutJavaScriptAndUpdateLive(t *testing.T) {
 		openPublic(t, plain, q1) // a fresh form, its token older than two seconds at the post
 		time.Sleep(max(time.Until(closes), formMinAge) + 200*time.Millisecond)
 
-		typeAndSend(t, plain, "#contribute", "Too late, without JavaScript")
+		const lateOff = "Too late, without JavaScript"
+		typeAndSend(t, plain, "#contribute", lateOff)
 		waitFor(t, plain, "the closed state after the post", `document.querySelector("#status")?.className ?? ""`, waitLong, contains("status-shut"))
+		// No form once closed: the text is there to copy, read-only, under
+		// the refusal.
+		if got := eval[string](t, plain, textJS("#form-error")); got == "" {
+			t.Error("no-script: the refused post shows no error")
+		}
+		if got := eval[string](t, plain, `(() => { const f = document.querySelector("#lost-text"); return f && f.readOnly ? f.value : ""; })()`); got != lateOff {
+			t.Errorf("no-script: the refused text reads %q read-only, want %q", got, lateOff)
+		}
 
 		const late = "Too late, with JavaScript"
 		typeAndSend(t, scripted, "#contribute", late)
