@@ -221,7 +221,13 @@ func (s *Server) handlePublicPage(kind pageKind) http.HandlerFunc {
 		if _, ok := notices[sent]; !ok {
 			sent = ""
 		}
-		key := pageKey{cafe: t.cafe, kind: kind, q: t.q, lang: lang, sent: sent, status: statusOf(&snap.Snapshot, s.cfg.Now())}
+		// Only an item the page shows opens a report form: any other
+		// ?report= is the plain page, and costs no drawing of its own.
+		report := r.URL.Query().Get("report")
+		if !reportable(&snap.Snapshot, kind, t.q, report) {
+			report = ""
+		}
+		key := pageKey{cafe: t.cafe, kind: kind, q: t.q, lang: lang, sent: sent, report: report, status: statusOf(&snap.Snapshot, s.cfg.Now())}
 		kept, err := s.keptPage(r, t, key, snap)
 		if err != nil {
 			s.writeMissing(w, r, lang, err)
@@ -245,6 +251,7 @@ func (s *Server) keptPage(r *http.Request, t publicTarget, key pageKey, snap *pu
 		if key.sent != "" {
 			p.Notice = p.T(notices[key.sent])
 		}
+		p.Report = key.report
 		p.Token = tokenSlot
 		b, err := renderPage(p)
 		if err != nil {

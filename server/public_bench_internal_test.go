@@ -86,3 +86,37 @@ func BenchmarkPublicQuestionPageKept(b *testing.B) {
 		s.sendPage(httptest.NewRecorder(), req, 200, parts, forms.issue("c1", time.Now()))
 	}
 }
+
+// A busy question page draws one form per contribution (its comment form)
+// and the page's own; the stakeholder group is asked once, in the form
+// that makes a contribution; reports are links. It once drew four forms
+// per contribution, each with the group list, 238 KB of HTML.
+func TestABusyQuestionPageDrawsOneFormPerContribution(t *testing.T) {
+	snap := busyQuestion()
+	p, ok := newBuilder("en", snap, time.Now()).question("ABCDEFGH", "https://consult.example.org", 0)
+	if !ok {
+		t.Fatal("no page")
+	}
+	p.Token = tokenSlot
+	b, err := renderPage(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := string(b)
+	items := len(snap.Online.Contributions)
+	if n := strings.Count(html, "<form"); n != items+1 {
+		t.Errorf("the page draws %d forms, want %d: a comment form per contribution and the contribution form", n, items+1)
+	}
+	if n := strings.Count(html, "<select"); n != 1 {
+		t.Errorf("the page draws %d group lists, want one", n)
+	}
+	if n := strings.Count(html, `name="website"`); n != 1 {
+		t.Errorf("the page draws %d honeypots, want one, in the contribution form", n)
+	}
+	if n := strings.Count(html, "&amp;report="); n != items*3 {
+		t.Errorf("the page has %d report links, want %d: one per contribution and comment", n, items*3)
+	}
+	if len(b) > 150_000 {
+		t.Errorf("the page is %d bytes of HTML; its content is about 60 KB", len(b))
+	}
+}

@@ -25,6 +25,7 @@ type pageKey struct {
 	q      int
 	lang   string
 	sent   string
+	report string // the item whose report form is open
 	status spaceStatus
 }
 

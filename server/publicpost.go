@@ -325,7 +325,7 @@ func postRefusal(lang, action string, err error) (msg, field string) {
 // formFields are the fields each form shows an error beside.
 var formFields = map[string][]string{
 	actContribute: {"title", "text", "name", "group"},
-	actComment:    {"text", "name", "group"},
+	actComment:    {"text", "name"}, // the comment form asks for no group (layout.html)
 	actFlag:       {"reason"},
 	actAsk:        {"text", "name", "group"},
 	actUpvote:     nil,

@@ -2,6 +2,7 @@ package server
 
 import (
 	"cmp"
+	"net/url"
 	"slices"
 	"strconv"
 	"time"
@@ -69,6 +70,7 @@ type page struct {
 	Notice         string // "thank you", after a post
 	Token          string // the form token (a placeholder in cached pages)
 	Form           *formState
+	Report         string // the item whose report form is open (?report=)
 	Groups         []groupOption
 	TownHall       bool // the consultation has a town hall page
 
@@ -98,6 +100,52 @@ func (p *page) FormFor(action, on string) *formState {
 		return p.Form
 	}
 	return nil
+}
+
+// Reporting says whether the report form of item on is drawn: the
+// person asked for it, or it was the one refused.
+func (p *page) Reporting(on string) bool {
+	return p.Report == on || p.FormFor(actFlag, on) != nil
+}
+
+// ReportLink is this page with the report form of item on open, scrolled
+// to it. base is the page's path ("/q/2", "/townhall").
+func (p *page) ReportLink(base, on string) string {
+	return p.Link(base) + "&report=" + url.QueryEscape(on) + "#flag-" + url.PathEscape(on)
+}
+
+// reportable says whether the page of kind (question q) shows item id
+// with a report form: a contribution or comment of the question, a comment
+// on one of its room's notes, a question to the town hall; none hidden.
+func reportable(snap *protocol.Snapshot, kind pageKind, q int, id string) bool {
+	if id == "" {
+		return false
+	}
+	switch kind {
+	case pageQuestion:
+		if snap.Online == nil {
+			return false
+		}
+		comments := func(cs []protocol.Comment) bool {
+			return slices.ContainsFunc(cs, func(c protocol.Comment) bool { return c.ID == id && !c.Hidden })
+		}
+		for _, c := range snap.Online.Contributions {
+			if c.Question == q && ((c.ID == id && !c.Hidden) || comments(c.Comments)) {
+				return true
+			}
+		}
+		for _, n := range snap.Notes {
+			if n.Question == q && comments(snap.Online.NoteComments[n.ID]) {
+				return true
+			}
+		}
+	case pageTownHall:
+		if snap.TownHall == nil {
+			return false
+		}
+		return slices.ContainsFunc(snap.TownHall.Questions, func(r protocol.RemoteQuestion) bool { return r.ID == id && !r.Hidden })
+	}
+	return false
 }
 
 type langLink struct {
