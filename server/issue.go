@@ -16,22 +16,30 @@ var publicCommands = []string{
 	protocol.CmdTownHallAsk, protocol.CmdTownHallUpvote,
 }
 
-// IssuePublic runs one of the public pages' commands in the café as the
-// public role, through the café's runner as the pages' forms do, but
-// without their per-address limits and form tokens: it is for Go callers
-// that stand for the public (the demo's content, tests). No route leads
-// here. data carries the ids the server would otherwise draw.
-func (s *Server) IssuePublic(ctx context.Context, cafeID, typ string, data any) (protocol.Ack, error) {
+// issuePublic runs one of the public pages' commands in café id as the
+// public role: the one way the public's posts reach a café, for the pages'
+// forms (publicpost.go, after their checks) and for IssuePublic.
+func (s *Server) issuePublic(ctx context.Context, id string, typ string, data any) (result, error) {
 	if !slices.Contains(publicCommands, typ) {
-		return protocol.Ack{}, protocol.Errorf(protocol.CodeForbidden, "%s is not a command of the public pages", typ)
+		return result{}, protocol.Errorf(protocol.CodeForbidden, "%s is not a command of the public pages", typ)
 	}
-	rn, err := s.runner(ctx, cafeID)
+	rn, err := s.runner(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return protocol.Ack{}, protocol.Errorf(protocol.CodeNotFound, "this café does not exist")
+		return result{}, protocol.Errorf(protocol.CodeNotFound, "this café does not exist")
 	}
 	if err != nil {
-		return protocol.Ack{}, err
+		return result{}, err
 	}
-	res, err := rn.do(ctx, cafe.Command{Type: typ, Actor: cafe.Actor{Role: protocol.RolePublic}, Data: data})
+	return rn.do(ctx, cafe.Command{Type: typ, Actor: cafe.Actor{Role: protocol.RolePublic}, Data: data})
+}
+
+// IssuePublic runs one of the public pages' commands in the café as the
+// public pages' forms do once a post has passed their checks, without
+// those checks (the per-address limits, the form token): it is for Go
+// callers that stand for the public, such as tests of the views that
+// follow the public's posts. No route leads here. data carries the ids the
+// server would otherwise draw.
+func (s *Server) IssuePublic(ctx context.Context, cafeID, typ string, data any) (protocol.Ack, error) {
+	res, err := s.issuePublic(ctx, cafeID, typ, data)
 	return res.ack, err
 }

@@ -60,7 +60,7 @@ func (r *publicRoom) contribute(t *testing.T, itemID, text string) protocol.Ack 
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	ack, err := server.IssuePublic(ctx, r.ts.Server, r.c.Cafe, protocol.CmdOnlineContribute,
+	ack, err := r.ts.IssuePublic(ctx, r.c.Cafe, protocol.CmdOnlineContribute,
 		protocol.OnlineContribute{ItemID: itemID, Question: 0, Text: text})
 	if err != nil {
 		t.Fatalf("contributing %s: %v", itemID, err)
@@ -93,7 +93,7 @@ func TestPublicWSGetsTheOnlineSpaceAndNothingOfTheRoom(t *testing.T) {
 	flagCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	// A flag's reason is for the moderator only.
-	if _, err := server.IssuePublic(flagCtx, r.ts.Server, r.c.Cafe, protocol.CmdOnlineFlag,
+	if _, err := r.ts.IssuePublic(flagCtx, r.c.Cafe, protocol.CmdOnlineFlag,
 		protocol.OnlineFlag{ItemID: "c2", Reason: "a reason for the moderator"}); err != nil {
 		t.Fatalf("flagging c2: %v", err)
 	}

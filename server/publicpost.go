@@ -11,7 +11,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/worldcafe/worldcafe/cafe"
 	"github.com/worldcafe/worldcafe/internal/secheaders"
 	"github.com/worldcafe/worldcafe/protocol"
 )
@@ -150,15 +149,11 @@ func (s *Server) postPublic(r *http.Request, p *publicPost) (string, error) {
 		return "", err
 	}
 	p.token = ""
-	cmd, id, err := s.publicCommand(r, p, edge.forms.itemID(nonce))
+	typ, data, id, err := s.publicCommand(r, p, edge.forms.itemID(nonce))
 	if err != nil {
 		return "", err
 	}
-	rn, err := s.runner(r.Context(), p.target.cafe)
-	if err != nil {
-		return "", err
-	}
-	res, err := rn.do(r.Context(), cmd)
+	res, err := s.issuePublic(r.Context(), p.target.cafe, typ, data)
 	if err != nil {
 		return "", err
 	}
@@ -170,8 +165,9 @@ func (s *Server) postPublic(r *http.Request, p *publicPost) (string, error) {
 	return id, nil
 }
 
-// publicCommand checks the form's fields and makes the café's command.
-func (s *Server) publicCommand(r *http.Request, p *publicPost, newID string) (cafe.Command, string, error) {
+// publicCommand checks the form's fields and makes the café's command:
+// its type and data, and the id of the item it is about.
+func (s *Server) publicCommand(r *http.Request, p *publicPost, newID string) (typ string, data any, id string, err error) {
 	f := p.form
 	text := func(name string, max int, required bool) (string, error) {
 		v := strings.TrimSpace(f.Get(name))
@@ -198,40 +194,38 @@ func (s *Server) publicCommand(r *http.Request, p *publicPost, newID string) (ca
 		}
 		return v
 	}
-	public := cafe.Actor{Role: protocol.RolePublic}
-	var cmd cafe.Command
-	id := newID
+	id = newID
 	switch p.action {
 	case actContribute:
 		c := protocol.OnlineContribute{ItemID: newID, Question: p.target.q,
 			Title: field("title", protocol.MaxContributionTitleRunes, false), Text: field("text", protocol.MaxContributionRunes, true),
 			Name: field("name", protocol.MaxNameRunes, false), Group: f.Get("group")}
-		cmd = cafe.Command{Type: protocol.CmdOnlineContribute, Actor: public, Data: c}
+		typ, data = protocol.CmdOnlineContribute, c
 	case actComment:
 		c := protocol.OnlineComment{CommentID: newID, OnID: on(), Text: field("text", protocol.MaxCommentRunes, true),
 			Name: field("name", protocol.MaxNameRunes, false), Group: f.Get("group")}
-		cmd = cafe.Command{Type: protocol.CmdOnlineComment, Actor: public, Data: c}
+		typ, data = protocol.CmdOnlineComment, c
 	case actFlag:
 		c := protocol.OnlineFlag{ItemID: on(), Reason: field("reason", protocol.MaxReasonRunes, false)}
-		cmd, id = cafe.Command{Type: protocol.CmdOnlineFlag, Actor: public, Data: c}, c.ItemID
+		typ, data, id = protocol.CmdOnlineFlag, c, c.ItemID
 	case actAsk:
 		c := protocol.TownHallAsk{QuestionID: newID, Text: field("text", protocol.MaxQuestionAsk, true),
 			Name: field("name", protocol.MaxNameRunes, false), Group: f.Get("group")}
-		cmd = cafe.Command{Type: protocol.CmdTownHallAsk, Actor: public, Data: c}
+		typ, data = protocol.CmdTownHallAsk, c
 	case actUpvote:
 		c := protocol.TownHallUpvote{QuestionID: on(), Voter: voterOf(r, p.target.cafe)}
 		if c.Voter == "" {
 			errs = append(errs, errNoVoter)
 		}
-		cmd, id = cafe.Command{Type: protocol.CmdTownHallUpvote, Actor: public, Data: c}, c.QuestionID
+		typ, data, id = protocol.CmdTownHallUpvote, c, c.QuestionID
 	}
 	if err := firstError(errs); err != nil {
-		return cafe.Command{}, "", err
+		return "", nil, "", err
 	}
 	if len(f.Get("group")) > protocol.MaxGroupIDBytes {
-		return cafe.Command{}, "", publicRefusal(protocol.CodeInvalid, "group", "public.error.group", "choose a group from the list")
+		return "", nil, "", publicRefusal(protocol.CodeInvalid, "group", "public.error.group", "choose a group from the list")
 	}
-	return cmd, id, nil
+	return typ, data, id, nil
 }
 
 func firstError(errs []error) error {
