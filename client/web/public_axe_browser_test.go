@@ -5,7 +5,8 @@ package web_test
 // text has a contrast of at least 4.5:1, on the consultation's page, a
 // question page and the town hall page, in English and in Arabic (right to
 // left), with content on them: contributions, a comment, a hidden item, a
-// town hall question, a form's refusal and the live region.
+// town hall question, an item's report form, a form's refusal and the
+// live region.
 
 import (
 	"strings"
@@ -49,13 +50,14 @@ func TestPublicPagesPassAxeAndContrastInEnglishAndArabic(t *testing.T) {
 	waitFor(t, poster, "the town hall question", countJS("#th-questions li.item"), waitShort, equals(1))
 
 	for _, lang := range []string{"en", "ar"} {
-		for _, pg := range []struct{ name, path string }{
-			{"consultation", ""}, {"question", "/q/1"}, {"townhall", "/townhall"},
+		for _, pg := range []struct{ name, path, query string }{
+			{"consultation", "", ""}, {"question", "/q/1", ""}, {"townhall", "/townhall", ""},
+			{"report", "/q/1", "&report=" + strings.TrimPrefix(first, "item-")}, // an item's report form open
 		} {
 			t.Run(lang+" "+pg.name, func(t *testing.T) {
 				v := newView(t, root, browser, "public-"+lang+"-"+pg.name, 390, 844, true)
 				defer reportConsole(t, []*view{v})
-				openPublic(t, v, c.url(pg.path+"?lang="+lang))
+				openPublic(t, v, c.url(pg.path+"?lang="+lang+pg.query))
 				dir := map[string]string{"en": "ltr", "ar": "rtl"}[lang]
 				if got := eval[string](t, v, `document.documentElement.lang + " " + document.documentElement.dir`); got != lang+" "+dir {
 					t.Errorf("the page says lang and dir %q, want %q", got, lang+" "+dir)

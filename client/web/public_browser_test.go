@@ -4,7 +4,7 @@ package web_test
 // contribution and a comment with JavaScript off (plain form posts) and
 // another with it on (posted in place), and a reader's page that has
 // JavaScript shows each of them live, without a reload, keeping what its
-// reader is typing; a hidden item shows its reason; a post after the
+// reader is typing, and so does the café's wall; a hidden item shows its reason; a post after the
 // closing date shows the space closed. And a question page on a cheap phone
 // on a slow link: its time to first render and its weight, logged.
 
@@ -106,6 +106,12 @@ func itemIDJS(text string) string {
 	return fmt.Sprintf(`([...document.querySelectorAll("[id^=item-]")].find((e) => e.querySelector(":scope > .text")?.textContent === %s)?.id ?? "")`, jsString(text))
 }
 
+// onWallJS is the text the wall shows of the online contribution whose
+// public page element is itemID ("item-ID"), or "".
+func onWallJS(itemID string) string {
+	return fmt.Sprintf(`document.querySelector('#online-newest li[data-item-id="' + %s + '"] .what')?.textContent ?? ""`, jsString(strings.TrimPrefix(itemID, "item-")))
+}
+
 // typeAndSend types text into the text field of form (real key presses:
 // they work with JavaScript off) and sends the form with a click.
 func typeAndSend(t *testing.T, v *view, form, text string) {
@@ -126,14 +132,22 @@ func TestPublicPagesPostWithAndWithoutJavaScriptAndUpdateLive(t *testing.T) {
 	reader := newView(t, root, browser, "reader", 390, 844, true)
 	plain := newView(t, root, browser, "no-script", 390, 844, true)
 	scripted := newView(t, root, browser, "scripted", 1280, 800, false)
-	views := []*view{reader, plain, scripted}
+	wall := newView(t, root, browser, "wall", 1920, 1080, false)
+	views := []*view{reader, plain, scripted, wall}
 	defer reportConsole(t, views)
 	noScript(t, plain)
 
+	// The café's wall, as the room's projector shows it between rounds
+	// (the lobby's wall is all join code): the online space's newest
+	// contributions arrive there too.
+	c.send(t, protocol.CmdRoundStart, nil)
+	c.send(t, protocol.CmdRoundEnd, nil)
+	do(t, wall, chromedp.Navigate(fmt.Sprintf("%s/wall#%s.%s", c.srv.URL, c.Cafe, c.WallToken)))
+	waitFor(t, wall, "the wall's online panel", visibleJS("#wall-online"), waitLong, isTrue)
 	openPublic(t, reader, q1)
-	waitLive(t, c, 2) // the facilitator and the reader
+	waitLive(t, c, 3) // the facilitator, the wall and the reader
 	openPublic(t, scripted, q1)
-	waitLive(t, c, 3)
+	waitLive(t, c, 4)
 	openPublic(t, plain, q1)
 	time.Sleep(formMinAge)
 
@@ -147,6 +161,7 @@ func TestPublicPagesPostWithAndWithoutJavaScriptAndUpdateLive(t *testing.T) {
 		}
 		_, at := waitFor(t, reader, "the no-script contribution, live", itemIDJS(text), waitShort, equals(id))
 		t.Logf("the no-script contribution reached the reader live %s after its page came back", time.Since(at).Round(time.Millisecond))
+		waitFor(t, wall, "the no-script contribution on the wall", onWallJS(id), waitShort, equals(text))
 
 		time.Sleep(formMinAge)
 		const comment = "Agreed, and in plain language"
@@ -179,6 +194,7 @@ func TestPublicPagesPostWithAndWithoutJavaScriptAndUpdateLive(t *testing.T) {
 
 		waitFor(t, reader, "the scripted contribution, live", itemIDJS(text), waitShort, equals(id))
 		notReloaded(t, reader)
+		waitFor(t, wall, "the scripted contribution on the wall", onWallJS(id), waitShort, equals(text))
 		if got := eval[string](t, reader, fmt.Sprintf(`document.querySelector(%s).value`, jsString(field))); got != half {
 			t.Errorf("reader: the half-typed comment reads %q after the update, want %q", got, half)
 		}
@@ -199,11 +215,30 @@ func TestPublicPagesPostWithAndWithoutJavaScriptAndUpdateLive(t *testing.T) {
 		}
 	})
 
+	t.Run("a report from an item's link, with JavaScript off", func(t *testing.T) {
+		id := eval[string](t, plain, itemIDJS("Governments should publish their positions before the meetings"))
+		do(t, plain, chromedp.Click(chromedp.CSS("#"+id+" > .report a")))
+		waitFor(t, plain, "the item's report form, open", `!!document.querySelector("#flag-`+strings.TrimPrefix(id, "item-")+`[open] form")`, waitLong, isTrue)
+		if n := eval[int](t, plain, countJS(".flagform")); n != 1 {
+			t.Errorf("no-script: the page draws %d report forms, want the one asked for", n)
+		}
+		time.Sleep(formMinAge)
+		do(t, plain,
+			chromedp.SendKeys(chromedp.CSS(`.flagform input[name="reason"]`), "a personal attack"),
+			chromedp.Click(chromedp.CSS(`.flagform button[type="submit"]`)),
+		)
+		waitFor(t, plain, "the thank-you notice after the report", textJS("#notice"), waitLong, contains("moderator"))
+		if n := eval[int](t, plain, countJS(".flagform")); n != 0 {
+			t.Errorf("no-script: after the report the page still draws %d report forms", n)
+		}
+	})
+
 	t.Run("an item the moderator hides shows its reason", func(t *testing.T) {
 		const text = "A shared calendar of consultations would help everyone take part"
 		id := eval[string](t, reader, itemIDJS(text))
 		c.send(t, protocol.CmdOnlineHide, protocol.OnlineHide{ItemID: strings.TrimPrefix(id, "item-"), Reason: "posted twice"})
 		waitFor(t, reader, "the hiding's reason, live", textJS("#"+id+" .hidden-item"), waitShort, contains("posted twice"))
+		waitFor(t, wall, "the hiding's reason on the wall", onWallJS(id), waitShort, contains("posted twice"))
 		if got := eval[string](t, reader, textJS("#"+id)); strings.Contains(got, text) {
 			t.Errorf("reader: the hidden item still shows its text: %q", got)
 		}
