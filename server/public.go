@@ -32,8 +32,12 @@ import (
 // script, when it runs, may post the same forms asking for JSON and keep
 // the page live over the public WebSocket.
 //
+// Each item offers a comment form and a link to report it, which opens
+// the same page with that item's report form drawn (?report=ITEM): a
+// form under every item and comment would weigh more than the items.
+//
 // A page is drawn once per change of its café, language and state (open
-// or closed, a "thank you" notice or none) and kept: a crowd reading a
+// or closed, a "thank you" notice or none, the report form open) and kept: a crowd reading a
 // consultation costs one drawing per change. Only the form token differs
 // between readers; it is put into the kept page as it is sent.
 

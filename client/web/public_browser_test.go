@@ -5,13 +5,14 @@ package web_test
 // another with it on (posted in place), and a reader's page that has
 // JavaScript shows each of them live, without a reload, keeping what its
 // reader is typing, and so does the café's wall; a hidden item shows its reason; a post after the
-// closing date shows the space closed. And a question page on a cheap phone
-// on a slow link: its time to first render and its weight, logged.
+// closing date shows the space closed. And a busy question page on a cheap
+// phone on a slow link: its time to first render and its weight, logged.
 
 import (
 	"context"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -66,6 +67,16 @@ func (c *publicCafe) send(t *testing.T, typ string, data any) {
 	ctx, cancel := context.WithTimeout(context.Background(), waitLong)
 	defer cancel()
 	if _, err := c.fac.Send(ctx, typ, data); err != nil {
+		t.Fatalf("%s: %v", typ, err)
+	}
+}
+
+// issue posts as the public pages' forms do, past their checks.
+func (c *publicCafe) issue(t *testing.T, typ string, data any) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), waitLong)
+	defer cancel()
+	if _, err := c.srv.Server.IssuePublic(ctx, c.Cafe, typ, data); err != nil {
 		t.Fatalf("%s: %v", typ, err)
 	}
 }
@@ -286,13 +297,23 @@ func TestPublicQuestionPageOnACheapPhoneOnSlow3G(t *testing.T) {
 	chromium := findChromium(t)
 	c := startPublicCafe(t)
 	browser := startBrowser(t, chromium)
-	// A page with something on it: a contribution with a comment, posted
-	// as a reader does.
+	// A busy page, as the page's benchmark draws it: 50 contributions
+	// with two comments each. One is posted as a reader does, the others
+	// as the forms would.
 	poster := newView(t, t, browser, "poster", 390, 844, true)
 	openPublic(t, poster, c.url("/q/1"))
 	time.Sleep(formMinAge)
 	typeAndSend(t, poster, "#contribute", "Governments should publish their positions before the meetings")
 	waitFor(t, poster, "the contribution", countJS("#contributions .item"), waitShort, equals(1))
+	const busy = 50
+	for i := range busy - 1 {
+		id := fmt.Sprintf("busy%02d", i)
+		c.issue(t, protocol.CmdOnlineContribute, protocol.OnlineContribute{ItemID: id, Question: 0, Title: "Convene, do not decide alone", Name: "Ana", Group: "civil_society",
+			Text: strings.Repeat("Governments should convene the stakeholders and listen before they regulate. ", 4)})
+		for j := range 2 {
+			c.issue(t, protocol.CmdOnlineComment, protocol.OnlineComment{CommentID: fmt.Sprintf("%s-%d", id, j), OnID: id, Text: "Agreed, and they should publish what they heard."})
+		}
+	}
 
 	for _, js := range []bool{true, false} {
 		name := map[bool]string{true: "with JavaScript", false: "without JavaScript"}[js]
@@ -311,8 +332,21 @@ func TestPublicQuestionPageOnACheapPhoneOnSlow3G(t *testing.T) {
 			waitLive(t, c, open+1)
 			waitFor(t, v, "the catalogue", `performance.getEntriesByType("resource").some((e) => e.name.includes("/i18n/") && e.responseEnd > 0)`, 30*time.Second, isTrue)
 		}
+		if n := eval[int](t, v, countJS("#contributions .item")); n != busy {
+			t.Fatalf("%s: the page shows %d contributions, want %d", name, n, busy)
+		}
 		l := eval[pageLoad](t, v, loadJS)
 		l.UsableMs = paint
+		html := eval[[2]int](t, v, `(() => { const n = performance.getEntriesByType("navigation")[0]; return [n.decodedBodySize, n.encodedBodySize]; })()`)
+		if js {
+			// Every module the page's script imports is asked for at
+			// once with the page, named by a modulepreload link.
+			for _, f := range l.Files {
+				if strings.HasSuffix(f.Name, ".js") && f.Name != l.Entry && !slices.Contains(l.Preloads, f.Name) {
+					t.Errorf("%s: %s is loaded but not preloaded: it waits for the module that imports it", name, f.Name)
+				}
+			}
+		}
 		if l.Bytes <= 0 || len(l.Files) < 2 {
 			t.Fatalf("%s: the load reports %d bytes in %d files; the page and its style at least", name, l.Bytes, len(l.Files))
 		}
@@ -321,8 +355,8 @@ func TestPublicQuestionPageOnACheapPhoneOnSlow3G(t *testing.T) {
 			fmt.Fprintf(&files, " %s %d B;", path.Base(f.Name), f.Bytes)
 		}
 		t.Logf("question page %s, files on the wire:%s", name, files.String())
-		t.Logf("Slow 3G (%d ms, %d kbit/s), CPU ÷%d: the question page %s renders first after %.0f ms, %d B on the wire",
-			slow3GLatencyMs, slow3GBytesPerS*8/1000, cpuSlowdown, name, paint, l.Bytes)
+		t.Logf("Slow 3G (%d ms, %d kbit/s), CPU ÷%d: the question page with %d contributions %s renders first after %.0f ms; its HTML is %d B (%d B gzipped), %d B on the wire in all",
+			slow3GLatencyMs, slow3GBytesPerS*8/1000, cpuSlowdown, busy, name, paint, html[0], html[1], l.Bytes)
 		reportConsole(t, []*view{v})
 	}
 }
