@@ -186,6 +186,10 @@ func (r *runner) doAttach(a *attachReq) error {
 		g.Role = p.Role
 		a.s.setRole(p.Role)
 	}
+	if g.Role == protocol.RolePublic && r.state.PublicCode == "" {
+		// A café made before there were public pages has none to follow.
+		return protocol.Errorf(protocol.CodeNotFound, "this café has no public pages")
+	}
 	w := protocol.Welcome{
 		Cafe: r.id, Role: g.Role, ParticipantID: g.ParticipantID,
 		Epoch: r.epoch, Seq: r.state.Seq, ServerTime: r.srv.cfg.Now().UnixMilli(),
