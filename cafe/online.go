@@ -261,8 +261,15 @@ func (d *decider) onlineFlag(f protocol.OnlineFlag) error {
 	if m == nil {
 		return protocol.Errorf(protocol.CodeNotFound, "there is nothing %q to flag", f.ItemID)
 	}
-	if !d.s.OnlineOpen(d.now) && !d.s.TownHall.Running() {
-		return protocol.Errorf(protocol.CodeWrongPhase, "flags are taken while the online space is open or the town hall runs")
+	// An item is flagged where it was posted, while that place takes posts:
+	// a remote question while the town hall runs, the rest while the
+	// online space is open.
+	if d.s.remoteQuestion(f.ItemID) != nil {
+		if !d.s.TownHall.Running() {
+			return protocol.Errorf(protocol.CodeWrongPhase, "the town hall has ended; its questions take no more reports")
+		}
+	} else if !d.s.OnlineOpen(d.now) {
+		return protocol.Errorf(protocol.CodeWrongPhase, "the online space is closed; it takes no more reports")
 	}
 	if m.Flags >= protocol.MaxFlagsPerItem {
 		// Enough people have said so: more flags would tell nothing new.

@@ -357,3 +357,17 @@ func TestOnlineStateIsItsLog(t *testing.T) {
 		t.Errorf("rebuilt %s\nlive    %s", got, want)
 	}
 }
+
+// An item is reported where it was posted, while that place takes posts.
+func TestFlagsFollowWhereTheItemWasPosted(t *testing.T) {
+	r := consultationRoom(t)
+	r.do(openCmd(r.clock.now.Add(time.Hour)))
+	r.do(contributeCmd("c1", 0, "A contribution"))
+	r.do(stageCmd(protocol.StageFloor))
+	r.do(askCmd("q1", "A remote question"))
+	r.clock.Advance(2 * time.Hour) // the space closes; the town hall runs on
+	r.reject(flagCmd("c1", "rude"), protocol.CodeWrongPhase)
+	r.do(flagCmd("q1", "rude"))
+	r.do(stageCmd(protocol.StageEnded))
+	r.reject(flagCmd("q1", "rude"), protocol.CodeWrongPhase)
+}

@@ -91,6 +91,15 @@ func ForPublic(s *State, ev protocol.Event) (protocol.Event, bool) {
 		protocol.EvGroupsSet, protocol.EvThemeCreated, protocol.EvThemeRenamed, protocol.EvThemeMerged,
 		protocol.EvVoteOpened, protocol.EvVoteRevealed, protocol.EvVoteClosed, protocol.EvConcluded:
 		return ev, true
+	case protocol.EvOnlineFlagged:
+		// A report to the moderator is the moderator's: the public pages
+		// show no flags.
+		return ev, false
+	case protocol.EvSpeakerCalled:
+		// Who has the floor changed (the town hall page shows that a hand
+		// speaks): the public learns that, never who.
+		ev.Data = mustJSON(protocol.SpeakerCalled{})
+		return ev, true
 	case protocol.EvNoteHidden, protocol.EvNoteDeleted, protocol.EvNoteThemed:
 		return ev, s.NotesPublished()
 	case protocol.EvNoteUnhidden:

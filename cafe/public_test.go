@@ -174,7 +174,7 @@ func TestPublicEventsLeakNothing(t *testing.T) {
 		check("live", secrets, live, ev)
 	}
 	for _, typ := range []string{
-		protocol.EvOnlineOpened, protocol.EvOnlineContributed, protocol.EvOnlineCommented, protocol.EvOnlineFlagged,
+		protocol.EvOnlineOpened, protocol.EvOnlineContributed, protocol.EvOnlineCommented, protocol.EvSpeakerCalled,
 		protocol.EvOnlineHidden, protocol.EvOnlinePublished, protocol.EvTownHallStaged, protocol.EvTownHallAsked,
 		protocol.EvTownHallUpvoted, protocol.EvQueueStarred, protocol.EvQueueTaken, protocol.EvQueueDone,
 		protocol.EvFindingAdded, protocol.EvRoundStarted, protocol.EvHarvestStarted, protocol.EvVoteOpened,
@@ -185,7 +185,7 @@ func TestPublicEventsLeakNothing(t *testing.T) {
 	}
 	for _, typ := range []string{
 		protocol.EvCafeCreated, protocol.EvParticipantJoined, protocol.EvNotePosted, protocol.EvHandRaised,
-		protocol.EvSpeakerCalled, protocol.EvBroadcastSet, protocol.EvVoteCast, protocol.EvParticipantRemoved,
+		protocol.EvOnlineFlagged, protocol.EvBroadcastSet, protocol.EvVoteCast, protocol.EvParticipantRemoved,
 	} {
 		if sent[typ] {
 			t.Errorf("the public gets %s", typ)

@@ -23,6 +23,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"strings"
 )
 
@@ -35,13 +36,17 @@ var Langs = []string{"en", "fr", "es", "ru", "zh", "ar"}
 // Default is the language used when nothing better matches.
 const Default = "en"
 
-var catalogues = func() map[string]map[string]string {
+// parts are the files of each language by area ("" for LANG.json), and
+// catalogues each language's files merged.
+var parts, catalogues = func() (map[string]map[string]map[string]string, map[string]map[string]string) {
+	parts := map[string]map[string]map[string]string{}
 	out := map[string]map[string]string{}
 	for _, l := range Langs {
 		names, err := fs.Glob(files, l+".*json")
 		if err != nil || len(names) == 0 {
 			panic(fmt.Sprintf("i18n: no catalogue for %s", l)) // the embed directive guarantees the files
 		}
+		parts[l] = map[string]map[string]string{}
 		m := map[string]string{}
 		for _, name := range names {
 			b, err := files.ReadFile(name)
@@ -58,21 +63,27 @@ var catalogues = func() map[string]map[string]string {
 				}
 				m[k] = v
 			}
+			area := strings.TrimSuffix(strings.TrimPrefix(name, l+"."), "json")
+			parts[l][strings.TrimSuffix(area, ".")] = part
 		}
 		out[l] = m
 	}
-	return out
+	return parts, out
 }()
 
-// JSON is one language's whole catalogue (all its files merged) as a JSON
-// object: what the web app fetches as /static/i18n/LANG.json. Nil for a
-// language that is not supported.
-func JSON(lang string) []byte {
-	c, ok := catalogues[lang]
+// JSON is the messages of the given areas of one language ("" is LANG.json,
+// "wall" LANG.wall.json …) as one JSON object: what the web app fetches
+// under /static/i18n/. Nil for a language that is not supported.
+func JSON(lang string, areas ...string) []byte {
+	p, ok := parts[lang]
 	if !ok {
 		return nil
 	}
-	b, err := json.Marshal(c)
+	m := map[string]string{}
+	for _, a := range areas {
+		maps.Copy(m, p[a])
+	}
+	b, err := json.Marshal(m)
 	if err != nil {
 		panic(err) // a map of strings always encodes
 	}

@@ -186,6 +186,10 @@ func (r *runner) doAttach(a *attachReq) error {
 		g.Role = p.Role
 		a.s.setRole(p.Role)
 	}
+	if g.Role == protocol.RolePublic && r.state.PublicCode == "" {
+		// A café made before there were public pages has none to follow.
+		return protocol.Errorf(protocol.CodeNotFound, "this café has no public pages")
+	}
 	w := protocol.Welcome{
 		Cafe: r.id, Role: g.Role, ParticipantID: g.ParticipantID,
 		Epoch: r.epoch, Seq: r.state.Seq, ServerTime: r.srv.cfg.Now().UnixMilli(),
@@ -236,10 +240,26 @@ func (r *runner) snapshotFrame(role protocol.Role) []byte {
 		c.seq = r.state.Seq
 		c.frame = protocol.AppendEnvelope(nil, protocol.Envelope{
 			Type: protocol.TypeSnapshot, Seq: r.state.Seq, Epoch: r.epoch,
-			Data: protocol.EncodeData(r.state.View(role)),
+			Data: protocol.EncodeData(r.snapshotView(role)),
 		})
 	}
 	return c.frame
+}
+
+// snapshotView is what a snapshot holds for role. A public page's socket
+// only tells the page when to draw itself again (the server draws the
+// public's view into the page, public.go): its snapshot names the café and
+// its seq, and costs a phone on a slow link nothing however big the
+// consultation grew.
+func (r *runner) snapshotView(role protocol.Role) protocol.Snapshot {
+	if role == protocol.RolePublic {
+		v := r.state.View(role)
+		return protocol.Snapshot{
+			Cafe: v.Cafe, Title: v.Title, Questions: v.Questions, Groups: v.Groups,
+			Phase: v.Phase, Round: v.Round, Question: v.Question, Timer: v.Timer, PublicCode: v.PublicCode,
+		}
+	}
+	return r.state.View(role)
 }
 
 // snapView is role's slot in the snapshot cache: the facilitator, the

@@ -500,7 +500,7 @@ func assertNoInjection(t *testing.T, views []*view) {
 	}
 	const js = `(() => ({
 		xss: typeof window.__xss,
-		imgs: [...document.images].filter((i) => i.id !== "join-qr").length,
+		imgs: [...document.images].filter((i) => i.id !== "join-qr" && i.id !== "online-qr").length,
 		svgs: document.querySelectorAll("svg").length,
 		scripts: [...document.scripts].filter((s) => !s.src).length,
 		frames: document.querySelectorAll("iframe").length,

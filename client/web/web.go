@@ -71,14 +71,21 @@ func Handler() http.Handler {
 		panic(err) // the embed directive guarantees the files
 	}
 	// The message catalogues live in package i18n (the report and the
-	// public pages use them too); the views fetch their language's whole
-	// catalogue, its files merged, from /static/i18n/LANG.json.
+	// public pages use them too). Every view fetches LANG.json: the words
+	// all views share; the tablet also LANG.facilitate.json (its page says
+	// so with data-i18n-area). The words only the server draws (the
+	// public pages, the report) are not sent: a phone on a slow link pays
+	// for every byte of its first visit.
 	for _, lang := range i18n.Langs {
-		name := lang + ".json"
-		b := i18n.JSON(lang)
-		assets["/static/i18n/"+name] = newAsset(name, b)
-		all.Write([]byte("i18n/" + name))
-		all.Write(b)
+		for name, areas := range map[string][]string{
+			lang + ".json":            {"", "wall", "publive"},
+			lang + ".facilitate.json": {"facilitate"},
+		} {
+			b := i18n.JSON(lang, areas...)
+			assets["/static/i18n/"+name] = newAsset(name, b)
+			all.Write([]byte("i18n/" + name))
+			all.Write(b)
+		}
 	}
 	version := base64.RawURLEncoding.EncodeToString(all.Sum(nil)[:9])
 	for p, name := range pages {

@@ -122,7 +122,9 @@ export function applyConsultation(st, env) {
     case 'speaker.called': {
       const prev = st.speaker;
       const next = d.participant_id || '';
-      if (prev && prev !== next) townHall(st).spoke.push(prev);
+      // Only the town hall's speakers count as having spoken in it, as
+      // the server's State.giveFloor has it.
+      if (prev && prev !== next && townHallRunning(st)) townHall(st).spoke.push(prev);
       if (next) {
         unstar(st, { kind: 'hand', id: next });
         townHall(st).current = { kind: 'hand', id: next };

@@ -42,14 +42,23 @@ function kept() {
 
 export const lang = pickLang(kept(), navigator.languages?.length ? navigator.languages : [navigator.language]);
 
-async function fetchCatalogue(l) {
+// A page with words of its own says so on <html data-i18n-area="AREA">:
+// it fetches LANG.AREA.json beside LANG.json, the words every view shares.
+const area = document.documentElement.dataset.i18nArea;
+
+async function fetchFile(name) {
   try {
     // Beside this module's own URL, so it shares the page's versioned path
     // and comes from the cache on a repeat visit.
-    const resp = await fetch(new URL(`../i18n/${l}.json`, import.meta.url));
+    const resp = await fetch(new URL(`../i18n/${name}.json`, import.meta.url));
     if (resp.ok) return await resp.json();
   } catch { /* offline on first load: fall through */ }
   return null;
+}
+
+async function fetchCatalogue(l) {
+  const [shared, own] = await Promise.all([fetchFile(l), area ? fetchFile(`${l}.${area}`) : {}]);
+  return shared && own ? { ...shared, ...own } : null;
 }
 
 // A missing catalogue (the server unreachable) leaves the keys' English
