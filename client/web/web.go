@@ -73,7 +73,7 @@ func Handler() http.Handler {
 	// The message catalogues live in package i18n (the report and the
 	// public pages use them too). Every view fetches LANG.json: the words
 	// all views share; the tablet also LANG.facilitate.json (its page says
-	// so with data-i18n-area). The words only the server draws (the
+	// so with data-catalogue). The words only the server draws (the
 	// public pages, the report) are not sent: a phone on a slow link pays
 	// for every byte of its first visit.
 	for _, lang := range i18n.Langs {

@@ -42,9 +42,9 @@ function kept() {
 
 export const lang = pickLang(kept(), navigator.languages?.length ? navigator.languages : [navigator.language]);
 
-// A page with words of its own says so on <html data-i18n-area="AREA">:
-// it fetches LANG.AREA.json beside LANG.json, the words every view shares.
-const area = document.documentElement.dataset.i18nArea;
+// A page with words of its own says so on <html data-catalogue="AREA">: it
+// fetches LANG.AREA.json beside LANG.json, the words every view shares.
+const area = document.documentElement.dataset.catalogue;
 
 async function fetchFile(name) {
   try {
