@@ -69,7 +69,6 @@ var (
 	errFormExpired  = publicRefusal(protocol.CodeInvalid, "", "public.error.expired", "this page was open for too long; your text is kept below: send it again")
 	errFormTooYoung = publicRefusal(protocol.CodeRateLimited, "", "public.error.tooFast", "that was very fast; check your text and send it again")
 	errFormUsed     = publicRefusal(protocol.CodeConflict, "", "public.error.used", "this form was sent already; look for your text on the page")
-	errFormBusy     = publicRefusal(protocol.CodeUnavailable, "", "public.error.busy", "the server is very busy; try again in a while")
 	errHoneypot     = publicRefusal(protocol.CodeInvalid, "", "public.error.form", "this form could not be sent; reload the page and send it again")
 	errPostFlood    = publicRefusal(protocol.CodeRateLimited, "", "public.error.flood", "you have sent a lot in a short time; wait a minute and send again")
 	errCafeFlood    = publicRefusal(protocol.CodeRateLimited, "", "public.error.crowd", "many people are writing right now; wait a minute and send again")

@@ -11,27 +11,45 @@ import (
 )
 
 // Form tokens keep scripts off the public pages' forms without accounts.
-// Every form carries one: the time the page was drawn and a random nonce,
-// signed with the server's form key for one café. A post is refused when
-// its token is missing or forged, older than formTokenMaxAge (a page left
-// open for days), younger than formTokenMinAge (no person reads a page,
-// types and sends within two seconds; a script does), or used before (a
-// replay). Each page view gets a fresh token: after a post, the page the
-// person is sent back to carries the next one.
+// A page carries one, in each of its forms: the time the page was drawn
+// and a random nonce, signed with the server's form key for one café. A
+// post is refused when its token is missing or forged, older than
+// formTokenMaxAge (a page left open for days), younger than
+// formTokenMinAge (no person reads a page, types and sends within two
+// seconds; a script does), or used before by the same form (a replay).
+//
+// A token is spent per form, not per page: the page's token sends each of
+// its forms once (the contribution, a comment under each item, the upvote
+// of each question), so a person who upvotes one question and then
+// another, or comments twice, is never told "sent already". A form is its
+// action and, for the forms under an item, the item: a contribution or a
+// town hall question is one form per page however its fields are filled.
+// Only an accepted post spends it: a refused one (a text too long, the
+// café's rules) leaves the token for the corrected resend. After a post,
+// the page the person is sent back to, or the script's answer, carries the
+// next token.
 //
 // The key is Config.FormKey, else derived from the admin token, so that
 // every node of a cluster (which shares the admin key) accepts the forms
 // of the others; else random per process. The set of used tokens is this
-// node's: a replay sent to another node of a cluster passes the token
-// check, but the item id is drawn from the nonce (itemID), so the café
-// sees the same item again and takes it once.
+// node's, and bounded (usedForms): a replay sent to another node of a
+// cluster, or after this node forgot the token, passes the token check,
+// but the id of the item the form makes is drawn from the nonce and the
+// form (itemID), so the café sees the same item again and takes it once;
+// an upvote counts once per voter. A report (a flag) has no id of its own:
+// a replay the node forgot is one more report of the item, and the café
+// stops counting an item's reports at protocol.MaxFlagsPerItem.
 
 const (
 	formTokenMaxAge = 24 * time.Hour
 	formTokenMinAge = 2 * time.Second
-	// maxUsedForms bounds the used set: a token is remembered until it
-	// expires anyway, and the posts it counts are rate limited far below.
-	maxUsedForms = 200_000
+	// usedSlot is the span of drawing times whose used tokens are
+	// forgotten together once they expire.
+	usedSlot = 15 * time.Minute
+	// maxUsedForms bounds the used set (about 40 bytes an entry): far
+	// above the posts the budgets let a node take in a day. Past it the
+	// oldest are forgotten, which the item ids make harmless (see above).
+	maxUsedForms = 500_000
 	nonceBytes   = 12
 	macBytes     = 16
 )
@@ -43,8 +61,11 @@ const formKeyLabel = "worldcafe public form tokens v1"
 type formTokens struct {
 	key  []byte
 	mu   sync.Mutex
-	used map[string]time.Time // nonce → when its token expires
+	used *slotMap[usedForm, struct{}] // by the time the token was drawn
 }
+
+// usedForm names a token and a form together in the used set.
+type usedForm [16]byte
 
 // newFormTokens makes the form key from the configuration (see above).
 func newFormTokens(formKey []byte, adminToken string) *formTokens {
@@ -59,7 +80,7 @@ func newFormTokens(formKey []byte, adminToken string) *formTokens {
 		key = make([]byte, 32)
 		rand.Read(key)
 	}
-	return &formTokens{key: key, used: map[string]time.Time{}}
+	return &formTokens{key: key, used: newSlotMap[usedForm, struct{}](usedSlot, int64(formTokenMaxAge/usedSlot)+2, maxUsedForms)}
 }
 
 func (f *formTokens) mac(cafe string, body []byte) []byte {
@@ -79,55 +100,65 @@ func (f *formTokens) issue(cafe string, now time.Time) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// check accepts a token for café cafe once and returns its nonce. On
+// formUse is one form's post with a token, on its way: taken, then
+// given back if the post is refused.
+type formUse struct {
+	drawn time.Time
+	key   usedForm
+	nonce string
+	form  string
+}
+
+// take accepts a token for form of café cafe, once, and marks it used. On
 // errFormTooYoung the token stays unused, so the same form may be sent
 // again a moment later.
-func (f *formTokens) check(cafe, token string, now time.Time) (string, error) {
+func (f *formTokens) take(cafe, form, token string, now time.Time) (formUse, error) {
 	if token == "" {
-		return "", errFormMissing
+		return formUse{}, errFormMissing
 	}
 	b, err := base64.RawURLEncoding.DecodeString(token)
 	if err != nil || len(b) != 8+nonceBytes+macBytes {
-		return "", errFormForged
+		return formUse{}, errFormForged
 	}
 	body := b[:8+nonceBytes]
 	if !hmac.Equal(b[8+nonceBytes:], f.mac(cafe, body)) {
-		return "", errFormForged
+		return formUse{}, errFormForged
 	}
 	drawn := time.UnixMilli(int64(binary.BigEndian.Uint64(b)))
 	age := now.Sub(drawn)
 	if age > formTokenMaxAge {
-		return "", errFormExpired
+		return formUse{}, errFormExpired
 	}
 	if age < formTokenMinAge {
-		return "", errFormTooYoung
+		return formUse{}, errFormTooYoung
 	}
-	nonce := string(body[8:])
+	u := formUse{drawn: drawn, nonce: string(body[8:]), form: form}
+	sum := sha256.Sum256([]byte(u.nonce + "\x00" + form))
+	copy(u.key[:], sum[:])
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if _, used := f.used[nonce]; used {
-		return "", errFormUsed
+	if _, used := f.used.get(drawn, u.key); used {
+		return formUse{}, errFormUsed
 	}
-	if len(f.used) >= maxUsedForms {
-		for n, exp := range f.used {
-			if now.After(exp) {
-				delete(f.used, n)
-			}
-		}
-		if len(f.used) >= maxUsedForms {
-			return "", errFormBusy
-		}
-	}
-	f.used[nonce] = drawn.Add(formTokenMaxAge)
-	return nonce, nil
+	f.used.put(drawn, now, u.key, struct{}{})
+	return u, nil
 }
 
-// itemID is the id of the item a form with this nonce posts: the same for
-// the same form on every node, unguessable from the item's id back to the
-// token.
-func (f *formTokens) itemID(nonce string) string {
+// giveBack makes a taken token unused again: its post was refused.
+func (f *formTokens) giveBack(u formUse) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.used.remove(u.drawn, u.key)
+}
+
+// itemID is the id of the item a form posts with this token: the same for
+// the same form and token on every node, unguessable from the item's id
+// back to the token.
+func (f *formTokens) itemID(u formUse) string {
 	m := hmac.New(sha256.New, f.key)
 	m.Write([]byte("item"))
-	m.Write([]byte(nonce))
+	m.Write([]byte(u.nonce))
+	m.Write([]byte{0})
+	m.Write([]byte(u.form))
 	return "o" + base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:15])
 }

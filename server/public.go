@@ -4,15 +4,12 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"crypto/rand"
 	"embed"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 
 	"golang.org/x/sync/singleflight"
@@ -57,13 +54,10 @@ var publicTemplates = func() map[pageKind]*template.Template {
 // tokenSlot stands in kept pages for the form token of each reader.
 const tokenSlot = "FORMTOKEN7f3a9c"
 
-// voterCookie is the random id of a browser on the public pages; an
-// upvote counts once per browser and café (voterOf).
-const voterCookie = "wc_voter"
-
 // publicEdge is what the public pages keep across requests.
 type publicEdge struct {
 	forms *formTokens
+	votes *addressVotes // upvotes per address and question (publicvotes.go)
 	posts *keyedBuckets // posts per client address
 	cafes *keyedBuckets // posts per consultation
 	pages *pageCache
@@ -75,6 +69,7 @@ func (s *Server) newPublicEdge() *publicEdge {
 	perMin := func(v float64) float64 { return v / 60 }
 	return &publicEdge{
 		forms: newFormTokens(s.cfg.FormKey, s.cfg.AdminToken),
+		votes: newAddressVotes(s.cfg.PublicUpvotesPerAddress),
 		posts: newKeyedBuckets(perMin(s.cfg.PublicPostsPerMinute), s.cfg.PublicPostBurst),
 		cafes: newKeyedBuckets(perMin(s.cfg.PublicCafePostsPerMinute), s.cfg.PublicCafePostBurst),
 		pages: newPageCache(maxKeptPages, maxKeptPageBytes),
@@ -334,25 +329,4 @@ func (s *Server) writeMissing(w http.ResponseWriter, r *http.Request, lang strin
 		return
 	}
 	s.sendPage(w, r, protocol.HTTPStatus(code), [][]byte{b}, "")
-}
-
-// setVoter gives a browser its voter id the first time it opens a public
-// page. HttpOnly: no script reads it; Lax: other sites' posts do not carry
-// it; Secure when the public address is https.
-func (s *Server) setVoter(w http.ResponseWriter, r *http.Request) {
-	if c, err := r.Cookie(voterCookie); err == nil && validVoter(c.Value) {
-		return
-	}
-	b := make([]byte, 24)
-	rand.Read(b)
-	http.SetCookie(w, &http.Cookie{
-		Name: voterCookie, Value: base64.RawURLEncoding.EncodeToString(b), Path: "/o/",
-		MaxAge: 400 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode,
-		Secure: strings.HasPrefix(s.baseURL(r), "https://"),
-	})
-}
-
-func validVoter(v string) bool {
-	b, err := base64.RawURLEncoding.DecodeString(v)
-	return err == nil && len(b) == 24
 }

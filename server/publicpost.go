@@ -1,14 +1,13 @@
 package server
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/worldcafe/worldcafe/internal/secheaders"
@@ -58,6 +57,14 @@ type publicPost struct {
 type answer struct {
 	ItemID    string `json:"item_id"`
 	FormToken string `json:"form_token"`
+}
+
+// refusedPost is what a refused post returns to the page's script: the API's
+// error body, and a fresh token when the form's own was refused (used,
+// expired, forged, missing); else the form's token is still good.
+type refusedPost struct {
+	Error     *protocol.Error `json:"error"`
+	FormToken string          `json:"form_token,omitempty"`
 }
 
 // handlePublicPost handles the action's form on a page of kind.
@@ -125,7 +132,9 @@ func wantsJSON(r *http.Request) bool {
 }
 
 // postPublic runs the checks and the café's command, and returns the new
-// item's id (the upvoted or flagged item's, for those).
+// item's id (the upvoted or flagged item's, for those). Only a post the
+// café takes spends its token: on any refusal after the token check the
+// token is given back, and p.token stays it, for the corrected resend.
 func (s *Server) postPublic(r *http.Request, p *publicPost) (string, error) {
 	now := s.cfg.Now()
 	edge := s.edge.public
@@ -141,26 +150,51 @@ func (s *Server) postPublic(r *http.Request, p *publicPost) (string, error) {
 	if p.form.Get("website") != "" {
 		return "", errHoneypot
 	}
-	nonce, err := edge.forms.check(p.target.cafe, p.token, now)
+	use, err := edge.forms.take(p.target.cafe, formOf(p), p.token, now)
 	if err != nil {
 		if !errors.Is(err, errFormTooYoung) {
 			p.token = "" // a fresh one with the page
 		}
 		return "", err
 	}
-	p.token = ""
-	typ, data, id, err := s.publicCommand(r, p, edge.forms.itemID(nonce))
+	id, err := s.postTaken(r, p, edge.forms.itemID(use), ip, now)
+	if err != nil {
+		edge.forms.giveBack(use)
+	}
+	return id, err
+}
+
+// formOf is the form a post comes from, as its token is spent (formtoken.go):
+// its action, and for the forms under an item, the item.
+func formOf(p *publicPost) string {
+	switch p.action {
+	case actComment, actFlag, actUpvote:
+		return p.action + "\x00" + p.form.Get("on")
+	}
+	return p.action
+}
+
+// postTaken is postPublic once the token is taken.
+func (s *Server) postTaken(r *http.Request, p *publicPost, newID, ip string, now time.Time) (string, error) {
+	typ, data, id, err := s.publicCommand(r, p, newID)
 	if err != nil {
 		return "", err
+	}
+	votes := s.edge.public.votes
+	if p.action == actUpvote && !votes.take(p.target.cafe, id, ip, now) {
+		return "", errVotesHere
 	}
 	res, err := s.issuePublic(r.Context(), p.target.cafe, typ, data)
-	if err != nil {
-		return "", err
-	}
 	// A second upvote of one browser changes nothing; the person is told,
 	// rather than thanked for a vote that does not count.
-	if p.action == actUpvote && len(res.events) == 0 {
-		return "", errVoted
+	if err == nil && p.action == actUpvote && len(res.events) == 0 {
+		err = errVoted
+	}
+	if err != nil && p.action == actUpvote {
+		votes.giveBack(p.target.cafe, id, ip, now)
+	}
+	if err != nil {
+		return "", err
 	}
 	return id, nil
 }
@@ -213,7 +247,7 @@ func (s *Server) publicCommand(r *http.Request, p *publicPost, newID string) (ty
 			Name: field("name", protocol.MaxNameRunes, false), Group: f.Get("group")}
 		typ, data = protocol.CmdTownHallAsk, c
 	case actUpvote:
-		c := protocol.TownHallUpvote{QuestionID: on(), Voter: voterOf(r, p.target.cafe)}
+		c := protocol.TownHallUpvote{QuestionID: on(), Voter: s.voterOf(r, p.target.cafe)}
 		if c.Voter == "" {
 			errs = append(errs, errNoVoter)
 		}
@@ -237,18 +271,6 @@ func firstError(errs []error) error {
 	return nil
 }
 
-// voterOf is the café's pseudonym of the voting browser: a hash of its
-// cookie and the café, so the café never holds the cookie and one
-// browser's votes in two cafés cannot be linked. "" without a cookie.
-func voterOf(r *http.Request, cafeID string) string {
-	c, err := r.Cookie(voterCookie)
-	if err != nil || !validVoter(c.Value) {
-		return ""
-	}
-	sum := sha256.Sum256([]byte(c.Value + "\x00" + cafeID))
-	return hex.EncodeToString(sum[:])
-}
-
 // retryLater is a refusal that says when to come back (Retry-After).
 type retryLater struct {
 	error
@@ -269,12 +291,24 @@ func (s *Server) refusePost(w http.ResponseWriter, r *http.Request, p *publicPos
 		s.log.Error("public post failed", "err", err)
 	}
 	msg, fieldName := postRefusal(p.lang, p.action, err)
-	if p.json {
-		writeJSON(w, protocol.HTTPStatus(code), protocol.ErrorBody{Error: &protocol.Error{Code: code, Message: msg, Field: fieldName}})
+	if p.target.cafe == "" {
+		if p.json {
+			writeJSON(w, protocol.HTTPStatus(code), refusedPost{Error: &protocol.Error{Code: code, Message: msg, Field: fieldName}})
+			return
+		}
+		s.writeMissing(w, r, p.lang, err)
 		return
 	}
-	if p.target.cafe == "" {
-		s.writeMissing(w, r, p.lang, err)
+	token := p.token
+	if token == "" {
+		token = s.edge.public.forms.issue(p.target.cafe, s.cfg.Now())
+	}
+	if p.json {
+		body := refusedPost{Error: &protocol.Error{Code: code, Message: msg, Field: fieldName}}
+		if p.token == "" {
+			body.FormToken = token
+		}
+		writeJSON(w, protocol.HTTPStatus(code), body)
 		return
 	}
 	snap, verr := s.publicView(r.Context(), p.target.cafe)
@@ -292,10 +326,7 @@ func (s *Server) refusePost(w http.ResponseWriter, r *http.Request, p *publicPos
 		fs.Values[name] = p.form.Get(name)
 	}
 	pg.Form = fs
-	pg.Token = p.token
-	if pg.Token == "" {
-		pg.Token = s.edge.public.forms.issue(p.target.cafe, s.cfg.Now())
-	}
+	pg.Token = token
 	b, rerr := renderPage(pg)
 	if rerr != nil {
 		s.writeError(w, rerr)

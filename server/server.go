@@ -163,6 +163,11 @@ type Config struct {
 	PublicPostBurst          int
 	PublicCafePostsPerMinute float64
 	PublicCafePostBurst      int
+	// PublicUpvotesPerAddress caps the upvotes one client address gives
+	// one town hall question in an hour, whatever cookies it sends
+	// (publicvotes.go). Default 20: a room behind one Wi-Fi router still
+	// votes. Negative: no cap.
+	PublicUpvotesPerAddress int
 }
 
 func (c *Config) setDefaults() {
@@ -262,6 +267,7 @@ func (c *Config) setDefaults() {
 	}
 	def(&c.PublicPostBurst, 5)
 	def(&c.PublicCafePostBurst, 120)
+	def(&c.PublicUpvotesPerAddress, 20)
 	for _, r := range []struct {
 		v   *float64
 		def float64
