@@ -44,7 +44,7 @@ func (m *slotMap[K, V]) put(at, now time.Time, k K, v V) {
 	}
 	entries[k] = v
 	for m.n > m.max {
-		m.forgetOldest()
+		m.forgetOldest(s, k)
 	}
 }
 
@@ -78,17 +78,20 @@ func (m *slotMap[K, V]) sweep(now time.Time) {
 	}
 }
 
-// forgetOldest forgets one entry of the oldest slot.
-func (m *slotMap[K, V]) forgetOldest() {
+// forgetOldest forgets one entry of the oldest slot, but for k, just put in
+// slot s.
+func (m *slotMap[K, V]) forgetOldest(s int64, k K) {
 	first := true
 	var oldest int64
-	for s := range m.slots {
-		if first || s < oldest {
-			oldest, first = s, false
+	for at := range m.slots {
+		if first || at < oldest {
+			oldest, first = at, false
 		}
 	}
-	for k := range m.slots[oldest] {
-		m.remove(time.Unix(0, oldest*int64(m.width)), k)
-		return
+	for old := range m.slots[oldest] {
+		if oldest != s || old != k {
+			m.remove(time.Unix(0, oldest*int64(m.width)), old)
+			return
+		}
 	}
 }
