@@ -165,6 +165,12 @@ async function post(form, submitter) {
     markField(form, '', showOutcome(form, t('publive.offline'), true));
     return;
   }
+  // A token is spent per form (the page's one token sends each of its
+  // forms once) and only by an accepted post: an answer that brings a
+  // token means the form's own is spent or was refused, so it takes the
+  // new one, else it keeps its own for the next try.
+  const token = form.querySelector('input[type="hidden"][name="form_token"]');
+  if (token && body?.form_token) token.value = body.form_token;
   if (!resp.ok) {
     const e = body?.error;
     markField(form, e?.field, showOutcome(form, e?.message || t('publive.failed'), true));
@@ -174,10 +180,8 @@ async function post(form, submitter) {
   if (body?.item_id) mine.add(`item-${body.item_id}`);
   form.reset(); // as the page the server sends back without JavaScript
   markField(form, '', showOutcome(form, t('publive.sent'), false));
-  // Its token is spent: the answer brings the next one, else the refresh.
-  const token = form.querySelector('input[type="hidden"][name="form_token"]');
-  if (token && body?.form_token) token.value = body.form_token;
-  else form.dataset.used = '1';
+  // Its token is spent: the answer brought the next one, else the refresh.
+  if (!body?.form_token) form.dataset.used = '1';
   refresh.now();
 }
 
