@@ -316,7 +316,9 @@ func (b *builder) counts(contributions, comments int) string {
 	return b.t("public.counts", "contributions", b.t("public.count.contributions", "n", contributions), "comments", b.t("public.count.comments", "n", comments))
 }
 
-// questionCounts counts a question's contributions and their comments.
+// questionCounts counts a question's contributions and the comments its
+// page shows: under the contributions and under the room's published notes
+// (the consultation's report counts them the same way).
 func (b *builder) questionCounts(q int) (contributions, comments int) {
 	if b.snap.Online == nil {
 		return 0, 0
@@ -325,6 +327,11 @@ func (b *builder) questionCounts(q int) (contributions, comments int) {
 		if c.Question == q {
 			contributions++
 			comments += len(c.Comments)
+		}
+	}
+	for _, n := range b.snap.Notes { // the public view lists only published notes
+		if n.Question == q {
+			comments += len(b.snap.Online.NoteComments[n.ID])
 		}
 	}
 	return contributions, comments

@@ -17,6 +17,7 @@ import (
 
 	"github.com/worldcafe/worldcafe/client"
 	"github.com/worldcafe/worldcafe/protocol"
+	"github.com/worldcafe/worldcafe/report"
 )
 
 // demoLinkRe is one printed link: "  Label: http…".
@@ -136,6 +137,33 @@ func TestDemoPrintsLinksThatWork(t *testing.T) {
 		}
 		if q := get(t, links["Public page"]+"/q/1"); !strings.Contains(q, htmlEscape(demoContributions[0].Text)) || strings.Contains(q, `id="contribute"`) {
 			t.Error("the first question's page does not show its contributions read-only")
+		}
+	})
+	t.Run("the public page counts each question as the outcome report does", func(t *testing.T) {
+		u, err := url.Parse(links["Facilitator"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, token, _ := strings.Cut(u.Fragment, ".")
+		form := url.Values{"token": {token}, "format": {"json"}, "mode": {"consultation"}}
+		resp, err := http.PostForm(here(printedBase+"/api/cafes/"+id+"/report"), form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var rep report.Consultation
+		if err := json.NewDecoder(resp.Body).Decode(&rep); err != nil || rep.Online == nil {
+			t.Fatalf("the consultation report (%d): %v", resp.StatusCode, err)
+		}
+		page := get(t, links["Public page"])
+		for _, q := range rep.Online.Questions {
+			want := fmt.Sprintf("%d contributions · %d comment", q.Contributions, q.Comments)
+			if q.Contributions == 1 {
+				want = fmt.Sprintf("1 contribution · %d comment", q.Comments)
+			}
+			if !strings.Contains(page, want) {
+				t.Errorf("the public page does not count question %d as %q", q.Question+1, want)
+			}
 		}
 	})
 	t.Run("the town hall page shows the presentation and the remote questions", func(t *testing.T) {
