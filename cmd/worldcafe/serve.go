@@ -48,6 +48,9 @@ type Main struct {
 	ParticipantConnectRate float64
 	ParticipantMessageRate float64
 	ParticipantMaxConns    int
+	// Limits of the public pages' posts, per minute; see server.Config.
+	PublicPostRate     float64
+	PublicCafePostRate float64
 	// RedisURL, when set, makes this node one of a cluster that shares the
 	// Redis server there instead of keeping a bbolt file; Node names it
 	// (default: a random id) and Lease is how long it holds a café without
@@ -87,6 +90,8 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.Float64Var(&m.ParticipantConnectRate, "participant-connect-rate", envFloat("WORLDCAFE_PARTICIPANT_CONNECT_RATE", 0), "connects per second of one participant, after a burst of 30; 0 = default (1), -1 = no limit")
 	fs.Float64Var(&m.ParticipantMessageRate, "participant-message-rate", envFloat("WORLDCAFE_PARTICIPANT_MESSAGE_RATE", 0), "frames per second one participant may send over all their connections; 0 = default (the message rate), -1 = no limit")
 	fs.IntVar(&m.ParticipantMaxConns, "participant-max-conns", int(envFloat("WORLDCAFE_PARTICIPANT_MAX_CONNS", 0)), "open connections per participant; 0 = default (4), -1 = no limit")
+	fs.Float64Var(&m.PublicPostRate, "public-post-rate", envFloat("WORLDCAFE_PUBLIC_POST_RATE", 0), "posts a minute one address may send to the public pages, and at once (a venue behind one address needs more); 0 = default (5), -1 = no limit")
+	fs.Float64Var(&m.PublicCafePostRate, "public-cafe-post-rate", envFloat("WORLDCAFE_PUBLIC_CAFE_POST_RATE", 0), "posts a minute one consultation's public pages take from everyone; 0 = default (60, after a burst of 120), -1 = no limit")
 	fs.StringVar(&m.RedisURL, "redis", envOr("WORLDCAFE_REDIS", ""), "join a cluster that shares the Redis server at this URL, e.g. redis://10.0.0.5:6379/0, instead of keeping the data file (WORLDCAFE_REDIS)")
 	fs.StringVar(&m.Node, "node", envOr("WORLDCAFE_NODE", ""), "this node's name in a cluster, unique among the nodes (WORLDCAFE_NODE; default: a random id)")
 	fs.DurationVar(&m.Lease, "lease", envDuration("WORLDCAFE_LEASE", 0), "in a cluster, how long a node holds a café without renewing; a dead node's cafés move after about this (WORLDCAFE_LEASE; default 3s)")
@@ -219,6 +224,8 @@ func (m *Main) Run(ctx context.Context) error {
 		IPUpgradeRate: m.IPUpgradeRate, ParticipantConnectRate: m.ParticipantConnectRate,
 		ParticipantMessageRate: m.ParticipantMessageRate, ParticipantMaxConns: m.ParticipantMaxConns,
 		Node: m.Node, LeaseTTL: m.Lease,
+		PublicPostsPerMinute: m.PublicPostRate, PublicPostBurst: burstOf(m.PublicPostRate),
+		PublicCafePostsPerMinute: m.PublicCafePostRate, PublicCafePostBurst: 2 * burstOf(m.PublicCafePostRate),
 	})
 	if err != nil {
 		m.ln.Close()
@@ -377,4 +384,15 @@ func hideFlags(fs *flag.FlagSet, names ...string) {
 		fmt.Fprintf(fs.Output(), "Usage of %s:\n", fs.Name())
 		visible.PrintDefaults()
 	}
+}
+
+// burstOf is the burst that goes with a rate of posts a minute set on the
+// command line: as many at once as in a minute, so a room behind one address
+// may all post at the same moment. Zero (the default) or no limit leave the
+// server's default burst.
+func burstOf(perMinute float64) int {
+	if perMinute <= 0 {
+		return 0
+	}
+	return max(int(perMinute), 1)
 }
