@@ -118,6 +118,46 @@ func (d *decider) noteHide(r protocol.NoteRef, hide bool) error {
 	return nil
 }
 
+// redactNote is Redact for the events that carry a note's text: a note
+// hidden since they went out is sent without its words to whoever receives
+// them now (a device that resumes, a replay), as the snapshot shows it.
+// Those who received them live have the words already; their client drops
+// them when the note is hidden.
+func redactNote(s *State, ev protocol.Event) (protocol.Event, bool) {
+	switch ev.Type {
+	case protocol.EvNotePosted:
+		p, err := decode[protocol.NotePosted](ev)
+		if err != nil || !s.noteHidden(p.NoteID) {
+			return ev, false
+		}
+		p.Text = ""
+		ev.Data = mustJSON(p)
+		return ev, true
+	case protocol.EvNoteEdited:
+		e, err := decode[protocol.NoteEdited](ev)
+		if err != nil || !s.noteHidden(e.NoteID) {
+			return ev, false
+		}
+		ev.Data = mustJSON(protocol.NoteEdited{NoteID: e.NoteID})
+		return ev, true
+	case protocol.EvNoteUnhidden:
+		u, err := decode[protocol.NoteUnhidden](ev)
+		if err != nil || !s.noteHidden(u.NoteID) {
+			return ev, false
+		}
+		// Shown again once, hidden again since: the words stay back.
+		ev.Data = mustJSON(protocol.NoteUnhidden{NoteID: u.NoteID})
+		return ev, true
+	}
+	return ev, false
+}
+
+// noteHidden reports whether the note with id is hidden now.
+func (s *State) noteHidden(id string) bool {
+	n := s.Notes[id]
+	return n != nil && n.Hidden
+}
+
 // applyNotes folds the events of this file; ok is false for others.
 func applyNotes(s *State, ev protocol.Event) (ok bool, err error) {
 	switch ev.Type {
