@@ -95,12 +95,18 @@ func (r *runner) fillRing(ctx context.Context) error {
 }
 
 // publish encodes each event once, keeps it in the resume window and
-// queues the bytes for every subscriber.
+// queues the bytes for every subscriber. A batch that hides something
+// redacts the window too (redactRing), before anyone can resume from it.
 func (r *runner) publish(events []protocol.Event) {
+	hid := false
 	for _, ev := range events {
 		fs := r.encode(ev)
 		r.ring.push(ev.Seq, fs)
 		r.fanOut(ev, fs)
+		hid = hid || hides(ev)
+	}
+	if hid {
+		r.redactRing()
 	}
 }
 
