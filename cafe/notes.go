@@ -124,6 +124,13 @@ func (d *decider) noteHide(r protocol.NoteRef, hide bool) error {
 // Those who received them live have the words already; their client drops
 // them when the note is hidden.
 func redactNote(s *State, ev protocol.Event) (protocol.Event, bool) {
+	if id, ok := leadingNoteID(ev.Data); ok {
+		// Notes are posted and edited shown: the server encodes these
+		// events as they happen, thousands a second, without decoding them.
+		if n := s.Notes[string(id)]; n == nil || !n.Hidden {
+			return ev, false
+		}
+	}
 	switch ev.Type {
 	case protocol.EvNotePosted:
 		p, err := decode[protocol.NotePosted](ev)
@@ -150,6 +157,29 @@ func redactNote(s *State, ev protocol.Event) (protocol.Event, bool) {
 		return ev, true
 	}
 	return ev, false
+}
+
+// notePrefix is how the data of note.posted, note.edited and note.unhidden
+// begin: their structs name the note first.
+const notePrefix = `{"note_id":"`
+
+// leadingNoteID reads the note an event names from its data's first
+// bytes, and false when they are not an id as validID allows (which no
+// escaping can hide a quote in): then the caller decodes.
+func leadingNoteID(data []byte) ([]byte, bool) {
+	if len(data) <= len(notePrefix) || string(data[:len(notePrefix)]) != notePrefix {
+		return nil, false
+	}
+	rest := data[len(notePrefix):]
+	for i, c := range rest {
+		switch {
+		case c == '"':
+			return rest[:i], i > 0
+		case !idByte(c):
+			return nil, false
+		}
+	}
+	return nil, false
 }
 
 // noteHidden reports whether the note with id is hidden now.

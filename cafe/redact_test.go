@@ -82,3 +82,23 @@ func TestAnAnonymousHiddenNoteReplaysAnonymousAndWithoutWords(t *testing.T) {
 		t.Errorf("an anonymous hidden note's posting replayed as %s (changed %v)", ev.Data, changed)
 	}
 }
+
+// Redact reads a note's id from the first bytes of the data the café
+// writes; data written otherwise (in another order, with escapes) is
+// decoded, never taken for a shown note.
+func TestAHiddenNotesPostingWrittenOtherwiseIsRedactedToo(t *testing.T) {
+	r := notesRoom(t)
+	posted := r.do(postCmd(attendee("a1"), "note-a", "Rude words")).Events[0]
+	r.do(refCmd(facilitator, protocol.CmdNoteHide, "note-a"))
+	for _, data := range []string{
+		`{"text":"Rude words","note_id":"note-a","round":1}`,
+		`{"note_id":"note\u002da","text":"Rude words"}`,
+		`{ "note_id":"note-a","text":"Rude words"}`,
+	} {
+		ev := posted
+		ev.Data = []byte(data)
+		if red, changed := cafe.Redact(r.s, ev); !changed || strings.Contains(string(red.Data), "Rude") {
+			t.Errorf("note.posted with data %s replayed as %s (changed %v)", data, red.Data, changed)
+		}
+	}
+}
