@@ -98,15 +98,20 @@ func (r *runner) fillRing(ctx context.Context) error {
 // queues the bytes for every subscriber. A batch that hides something
 // redacts the window too (redactRing), before anyone can resume from it.
 func (r *runner) publish(events []protocol.Event) {
-	hid := false
+	var hidden map[string]bool
 	for _, ev := range events {
 		fs := r.encode(ev)
 		r.ring.push(ev.Seq, fs)
 		r.fanOut(ev, fs)
-		hid = hid || hides(ev)
+		if id, ok := hiddenBy(ev); ok {
+			if hidden == nil {
+				hidden = map[string]bool{}
+			}
+			hidden[id] = true
+		}
 	}
-	if hid {
-		r.redactRing()
+	if hidden != nil {
+		r.redactRing(hidden)
 	}
 }
 

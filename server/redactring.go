@@ -17,66 +17,89 @@ import (
 // it is now. The public's frames are not kept (public pages never resume),
 // so there is nothing of theirs to redo.
 
-// wordEvents are the events that carry an item's words: the only frames a
-// hide can change.
-var wordEvents = []string{
-	protocol.EvNotePosted, protocol.EvNoteEdited, protocol.EvNoteUnhidden,
-	protocol.EvOnlineContributed, protocol.EvOnlineCommented, protocol.EvOnlineUnhidden,
-	protocol.EvTownHallAsked,
+// wordEvents are the events that carry an item's words, the only frames a
+// hide can change, with the key their data names the item by: each data
+// struct names its item first.
+var wordEvents = map[string]string{
+	protocol.EvNotePosted:        "note_id",
+	protocol.EvNoteEdited:        "note_id",
+	protocol.EvNoteUnhidden:      "note_id",
+	protocol.EvOnlineContributed: "item_id",
+	protocol.EvOnlineUnhidden:    "item_id",
+	protocol.EvOnlineCommented:   "comment_id",
+	protocol.EvTownHallAsked:     "question_id",
 }
 
-// wordPrefixes are how the frames of wordEvents begin: AppendEnvelope
-// writes the version, then the type. Looking at a frame's first bytes
-// spares decoding the window's other frames.
-var wordPrefixes = func() [][]byte {
-	out := make([][]byte, len(wordEvents))
-	for i, typ := range wordEvents {
-		out[i] = []byte(`{"v":` + strconv.Itoa(protocol.Version) + `,"type":"` + typ + `"`)
+// hiddenBy is the item ev hides: a note (also when a participant is
+// removed, which hides their notes with note.hidden) or an online item (a
+// contribution, a comment, a town hall question).
+func hiddenBy(ev protocol.Event) (string, bool) {
+	switch ev.Type {
+	case protocol.EvNoteHidden:
+		var h protocol.NoteHidden
+		return h.NoteID, json.Unmarshal(ev.Data, &h) == nil
+	case protocol.EvOnlineHidden:
+		var h protocol.OnlineHide
+		return h.ItemID, json.Unmarshal(ev.Data, &h) == nil
 	}
-	return out
-}()
-
-// hides reports whether ev hides something: a note (also as part of a
-// participant's removal, which hides their notes with note.hidden) or an
-// online item (a contribution, a comment, a town hall question).
-func hides(ev protocol.Event) bool {
-	return ev.Type == protocol.EvNoteHidden || ev.Type == protocol.EvOnlineHidden
+	return "", false
 }
 
-// redactRing re-encodes the room's frame of every event in the resume
-// window that carries words hidden now. It runs once per published batch
-// that hides something, never for a batch that does not, so posting costs
-// nothing more. Its work is bounded by the window's size (Config.ResumeWindow):
-// a look at the first bytes of each frame, and a decode and a Redact of
-// those that carry words; a removal hiding many notes is one pass too.
-func (r *runner) redactRing() {
-	redone := 0
+// redactRing re-encodes the room's frames, in the resume window, of the
+// events that carry the words of the items just hidden. It runs once per
+// published batch that hides something, never for one that does not, so
+// posting costs nothing more. Its work is bounded by the window's size
+// (Config.ResumeWindow): a look at each frame's first bytes, then a decode
+// and a Redact of the few frames of those items. A removal that hides many
+// notes is one pass too.
+func (r *runner) redactRing(hidden map[string]bool) {
 	r.ring.each(func(f *frames) {
-		if !hasWordPrefix(f.full) {
+		id, words, known := wordFrame(f.full)
+		if known && (!words || !hidden[string(id)]) {
 			return
 		}
 		var env protocol.Envelope
 		if err := json.Unmarshal(f.full, &env); err != nil {
-			r.log.Error("reading a frame of the resume window", "seq", r.ring.first, "err", err)
+			r.log.Error("reading a frame of the resume window", "err", err)
 			return
 		}
-		ev := protocol.Event{Seq: env.Seq, At: env.At, Type: env.Type, Data: env.Data}
-		room, changed := cafe.Redact(r.state, ev)
-		if !changed {
-			return
+		room, changed := cafe.Redact(r.state, protocol.Event{Seq: env.Seq, At: env.At, Type: env.Type, Data: env.Data})
+		if changed {
+			// A new slice: the old bytes may still sit in a connection's queue.
+			f.room = protocol.AppendEvent(nil, room)
 		}
-		// A new slice: the old bytes may still sit in a connection's queue.
-		f.room = protocol.AppendEvent(nil, room)
-		redone++
 	})
-	r.log.Debug("redacted the resume window after a hide", "frames", redone)
 }
 
-func hasWordPrefix(b []byte) bool {
-	for _, p := range wordPrefixes {
-		if bytes.HasPrefix(b, p) {
-			return true
-		}
+// framePrefix is how AppendEnvelope begins every frame: the version, then
+// the type.
+var framePrefix = []byte(`{"v":` + strconv.Itoa(protocol.Version) + `,"type":"`)
+
+// wordFrame reads, without decoding, whether frame b carries an item's
+// words (one of wordEvents) and the item's id. known is false when b is not
+// laid out as AppendEnvelope writes the café's events (the type, the seq
+// and time, then the data naming its item first, with a plain id): then
+// only decoding tells.
+func wordFrame(b []byte) (id []byte, words, known bool) {
+	rest, ok := bytes.CutPrefix(b, framePrefix)
+	if !ok {
+		return nil, false, false
 	}
-	return false
+	end := bytes.IndexByte(rest, '"')
+	if end < 0 {
+		return nil, false, false
+	}
+	key, words := wordEvents[string(rest[:end])]
+	if !words {
+		return nil, false, true
+	}
+	_, rest, ok = bytes.Cut(rest[end:], []byte(`,"data":{"`+key+`":"`))
+	if !ok {
+		return nil, true, false
+	}
+	end = bytes.IndexByte(rest, '"')
+	if end <= 0 || bytes.IndexByte(rest[:end], '\\') >= 0 {
+		return nil, true, false
+	}
+	return rest[:end], true, true
 }
