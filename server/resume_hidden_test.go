@@ -24,6 +24,18 @@ type hiddenSince struct {
 	last       uint64 // the café's seq after the hides
 }
 
+// wallAway connects a wall, lets it read everything so far and drops it,
+// returning the position it would resume from.
+func wallAway(t *testing.T, r *publicRoom) (epoch, seq uint64) {
+	t.Helper()
+	wall := r.ts.MustDial(t, r.c.Cafe, r.c.WallToken, client.Options{})
+	_, seq = CafeState(t, r.ts, r.c.Cafe)
+	WaitSeq(t, wall, seq)
+	epoch = WaitPosition(t, wall, seq)
+	wall.Kill()
+	return epoch, seq
+}
+
 // hideAfter posts, edits and hides while a device that had read up to
 // (epoch, seq) is away.
 func hideAfter(t *testing.T, r *publicRoom, epoch, seq uint64) *hiddenSince {
@@ -82,12 +94,7 @@ func TestResumeAfterAHideBringsThePostingsWithoutTheHiddenWords(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := newPublicRoom(t, server.Config{})
-			wall := r.ts.MustDial(t, r.c.Cafe, r.c.WallToken, client.Options{})
-			_, seq := CafeState(t, r.ts, r.c.Cafe)
-			WaitSeq(t, wall, seq)
-			epoch := WaitPosition(t, wall, seq)
-			wall.Kill()
-
+			epoch, seq := wallAway(t, r)
 			h := hideAfter(t, r, epoch, seq)
 			got := h.resume(t, tc.token(r))
 			wantWordEvents(t, got)
@@ -127,11 +134,7 @@ func TestResumeAfterAHideStillBringsTheFacilitatorTheWords(t *testing.T) {
 
 func TestResumeAfterARemovalBringsTheRemovedPersonsNotesWithoutWords(t *testing.T) {
 	r := newPublicRoom(t, server.Config{})
-	wall := r.ts.MustDial(t, r.c.Cafe, r.c.WallToken, client.Options{})
-	_, seq := CafeState(t, r.ts, r.c.Cafe)
-	WaitSeq(t, wall, seq)
-	epoch := WaitPosition(t, wall, seq)
-	wall.Kill()
+	epoch, seq := wallAway(t, r)
 
 	MustSend(t, r.anaConn, protocol.CmdNotePost, protocol.NotePost{NoteID: "n1", Text: hiddenNote})
 	MustSend(t, r.anaConn, protocol.CmdNotePost, protocol.NotePost{NoteID: "n2", Text: hiddenEdit})
