@@ -522,8 +522,8 @@ func applyHarvest(s *State, ev protocol.Event) (ok bool, err error) {
 var errNoVote = protocol.Errorf(protocol.CodeNotFound, "no such vote")
 
 // Redact returns the form of ev that roles other than the facilitator
-// receive, and whether it differs (for the online space and the town hall:
-// redactPosts). The log keeps the full event; the fan-out
+// receive, and whether it differs (for notes: redactNote; for the online
+// space and the town hall: redactPosts). The log keeps the full event; the fan-out
 // encodes each form once. s is the state after ev was applied.
 func Redact(s *State, ev protocol.Event) (protocol.Event, bool) {
 	switch ev.Type {
@@ -537,15 +537,8 @@ func Redact(s *State, ev protocol.Event) (protocol.Event, bool) {
 			ev.Data = mustJSON(protocol.VoteCast{VoteID: c.VoteID})
 			return ev, true
 		}
-	case protocol.EvNoteEdited:
-		e, err := decode[protocol.NoteEdited](ev)
-		if err != nil {
-			return ev, false
-		}
-		if n := s.Notes[e.NoteID]; n != nil && n.Hidden {
-			ev.Data = mustJSON(protocol.NoteEdited{NoteID: e.NoteID})
-			return ev, true
-		}
+	case protocol.EvNotePosted, protocol.EvNoteEdited, protocol.EvNoteUnhidden:
+		return redactNote(s, ev)
 	default:
 		return redactPosts(s, ev)
 	}

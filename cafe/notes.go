@@ -118,6 +118,76 @@ func (d *decider) noteHide(r protocol.NoteRef, hide bool) error {
 	return nil
 }
 
+// redactNote is Redact for the events that carry a note's text: a note
+// hidden since they went out is sent without its words to whoever receives
+// them now (a device that resumes, a replay), as the snapshot shows it.
+// Those who received them live have the words already; their client drops
+// them when the note is hidden.
+func redactNote(s *State, ev protocol.Event) (protocol.Event, bool) {
+	if id, ok := leadingNoteID(ev.Data); ok {
+		// Notes are posted and edited shown: the server encodes these
+		// events as they happen, thousands a second, without decoding them.
+		if n := s.Notes[string(id)]; n == nil || !n.Hidden {
+			return ev, false
+		}
+	}
+	switch ev.Type {
+	case protocol.EvNotePosted:
+		p, err := decode[protocol.NotePosted](ev)
+		if err != nil || !s.noteHidden(p.NoteID) {
+			return ev, false
+		}
+		p.Text = ""
+		ev.Data = mustJSON(p)
+		return ev, true
+	case protocol.EvNoteEdited:
+		e, err := decode[protocol.NoteEdited](ev)
+		if err != nil || !s.noteHidden(e.NoteID) {
+			return ev, false
+		}
+		ev.Data = mustJSON(protocol.NoteEdited{NoteID: e.NoteID})
+		return ev, true
+	case protocol.EvNoteUnhidden:
+		u, err := decode[protocol.NoteUnhidden](ev)
+		if err != nil || !s.noteHidden(u.NoteID) {
+			return ev, false
+		}
+		// Shown again once, hidden again since: the words stay back.
+		ev.Data = mustJSON(protocol.NoteUnhidden{NoteID: u.NoteID})
+		return ev, true
+	}
+	return ev, false
+}
+
+// notePrefix is how the data of note.posted, note.edited and note.unhidden
+// begin: their structs name the note first.
+const notePrefix = `{"note_id":"`
+
+// leadingNoteID reads the note an event names from its data's first
+// bytes, and false when they are not an id as validID allows (which no
+// escaping can hide a quote in): then the caller decodes.
+func leadingNoteID(data []byte) ([]byte, bool) {
+	if len(data) <= len(notePrefix) || string(data[:len(notePrefix)]) != notePrefix {
+		return nil, false
+	}
+	rest := data[len(notePrefix):]
+	for i, c := range rest {
+		switch {
+		case c == '"':
+			return rest[:i], i > 0
+		case !idByte(c):
+			return nil, false
+		}
+	}
+	return nil, false
+}
+
+// noteHidden reports whether the note with id is hidden now.
+func (s *State) noteHidden(id string) bool {
+	n := s.Notes[id]
+	return n != nil && n.Hidden
+}
+
 // applyNotes folds the events of this file; ok is false for others.
 func applyNotes(s *State, ev protocol.Event) (ok bool, err error) {
 	switch ev.Type {

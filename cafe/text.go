@@ -66,8 +66,7 @@ func validID(field, id string) error {
 		return protocol.Errorf(protocol.CodeInvalid, "%s is longer than %d characters", field, protocol.MaxIDBytes)
 	}
 	for i := 0; i < len(id); i++ {
-		c := id[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+		if !idByte(id[i]) {
 			return protocol.Errorf(protocol.CodeInvalid, "%s may use only letters, digits, - and _", field)
 		}
 	}
@@ -81,4 +80,9 @@ func isLineBreak(r rune) bool {
 		return true
 	}
 	return false
+}
+
+// idByte reports whether c may be in an id.
+func idByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_'
 }

@@ -95,12 +95,23 @@ func (r *runner) fillRing(ctx context.Context) error {
 }
 
 // publish encodes each event once, keeps it in the resume window and
-// queues the bytes for every subscriber.
+// queues the bytes for every subscriber. A batch that hides something
+// redacts the window too (redactRing), before anyone can resume from it.
 func (r *runner) publish(events []protocol.Event) {
+	var hidden map[string]bool
 	for _, ev := range events {
 		fs := r.encode(ev)
 		r.ring.push(ev.Seq, fs)
 		r.fanOut(ev, fs)
+		if id, ok := hiddenBy(ev); ok {
+			if hidden == nil {
+				hidden = map[string]bool{}
+			}
+			hidden[id] = true
+		}
+	}
+	if hidden != nil {
+		r.redactRing(hidden)
 	}
 }
 

@@ -71,6 +71,14 @@ func (r *ring) since(seq, last uint64) ([]frames, bool) {
 	return out, true
 }
 
+// each calls f with every entry held, oldest or not: for changing the
+// frames in place (a hide, see redactRing).
+func (r *ring) each(f func(*frames)) {
+	for i := range r.buf {
+		f(&r.buf[i])
+	}
+}
+
 func (r *ring) reset() {
 	r.buf = nil
 	r.start, r.n, r.first = 0, 0, 0
