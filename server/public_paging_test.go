@@ -216,8 +216,15 @@ func TestPagingManyCommentsFoldIntoTheContributionsOwnPage(t *testing.T) {
 	if !strings.Contains(page, `href="`+q+`?lang=en#item-`+id+`"`) || !strings.Contains(page, `id="comment-`+id+`"`) {
 		t.Fatal("the contribution's page lacks its way back or its comment form")
 	}
+	// A refused report of a comment past the fold is drawn again on the
+	// contribution's page, in its own form.
+	token, _ := s.freshToken(t, own)
+	rec := s.do(call{method: "POST", path: q + "/flag?lang=en", form: url.Values{"on": {comments[51]}, "reason": {strings.Repeat("why ", 100)}, "form_token": {token}}, from: nextAddr()})
+	if b := rec.Body.String(); rec.Code == http.StatusSeeOther || !strings.Contains(b, `id="flag-`+comments[51]+`" open`) || strings.Contains(b, `class="lost"`) {
+		t.Fatalf("the refused report is not drawn again in its form (%d)", rec.Code)
+	}
 	// A comment past the fold leads to the contribution's own page.
-	rec := s.postForm(t, own, q+"/comment?lang=en", url.Values{"on": {id}, "text": {"One more"}}, nextAddr())
+	rec = s.postForm(t, own, q+"/comment?lang=en", url.Values{"on": {id}, "text": {"One more"}}, nextAddr())
 	loc := rec.Header().Get("Location")
 	if rec.Code != http.StatusSeeOther || !strings.HasPrefix(loc, own+"?lang=en&sent=comment#item-") {
 		t.Fatalf("comment answered %d to %q", rec.Code, loc)
