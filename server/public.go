@@ -45,7 +45,7 @@ var publicTemplates = func() map[pageKind]*template.Template {
 	funcs := template.FuncMap{"linkify": linkify}
 	base := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(publicFiles, "public/layout.html"))
 	out := map[pageKind]*template.Template{}
-	for _, k := range []pageKind{pageConsultation, pageQuestion, pageTownHall, pageMissing} {
+	for _, k := range []pageKind{pageConsultation, pageQuestion, pageContribution, pageTownHall, pageMissing} {
 		out[k] = template.Must(template.Must(base.Clone()).ParseFS(publicFiles, "public/"+string(k)+".html"))
 	}
 	return out
@@ -82,6 +82,7 @@ func (s *Server) publicRoutes(get func(path string, h http.HandlerFunc), post fu
 	s.edge.public = s.newPublicEdge()
 	get("/o/{code}", s.handlePublicPage(pageConsultation))
 	get("/o/{code}/q/{n}", s.handlePublicPage(pageQuestion))
+	get("/o/{code}/q/{n}/c/{item}", s.handlePublicPage(pageContribution))
 	get("/o/{code}/townhall", s.handlePublicPage(pageTownHall))
 	get("/o/{code}/qr.svg", s.limited(s.handlePublicQR("svg")))
 	get("/o/{code}/qr.png", s.limited(s.handlePublicQR("png")))
@@ -107,7 +108,9 @@ type publicTarget struct {
 	kind pageKind
 	code string
 	cafe string
-	q    int // 0-based question of a question page
+	q    int    // 0-based question of a question or contribution page
+	page int    // 1-based page of a paged list (publicpaging.go)
+	item string // the contribution of a contribution page
 }
 
 // resolve finds the café and page a request names.
@@ -116,12 +119,24 @@ func (s *Server) resolve(ctx context.Context, r *http.Request, kind pageKind) (p
 	if t.code == "" {
 		return t, errNoPublicCode
 	}
-	if kind == pageQuestion {
+	if kind == pageQuestion || kind == pageContribution {
 		n, err := strconv.Atoi(r.PathValue("n"))
 		if err != nil || n < 1 || n > protocol.MaxQuestions {
 			return t, errNoQuestion
 		}
 		t.q = n - 1
+	}
+	if kind == pageContribution {
+		if t.item = r.PathValue("item"); t.item == "" || len(t.item) > protocol.MaxIDBytes {
+			return t, errNoContribution
+		}
+	}
+	if kind == pageQuestion || kind == pageTownHall {
+		n, err := pageParam(r)
+		if err != nil {
+			return t, err
+		}
+		t.page = n
 	}
 	id, err := s.cafeByPublicCode(ctx, t.code)
 	if errors.Is(err, store.ErrNotFound) {
@@ -179,11 +194,15 @@ func (s *Server) build(r *http.Request, t publicTarget, lang string, snap *publi
 	case pageConsultation:
 		p = b.consultation(t.code, base)
 	case pageQuestion:
-		if p, ok = b.question(t.code, base, t.q); !ok {
+		if p, ok = b.question(t.code, base, t.q, t.page); !ok {
 			return nil, errNoQuestion
 		}
+	case pageContribution:
+		if p, ok = b.contributionPage(t.code, base, t.q, t.item); !ok {
+			return nil, errNoContribution
+		}
 	case pageTownHall:
-		if p, ok = b.townHall(t.code, base); !ok {
+		if p, ok = b.townHall(t.code, base, t.page); !ok {
 			return nil, errNoTownHall
 		}
 	default:
@@ -211,6 +230,9 @@ func (s *Server) handlePublicPage(kind pageKind) http.HandlerFunc {
 		if err == nil {
 			snap, err = s.publicView(r.Context(), t.cafe)
 		}
+		if err == nil {
+			err = onPage(&snap.Snapshot, t)
+		}
 		if err != nil {
 			s.writeMissing(w, r, lang, err)
 			return
@@ -223,10 +245,10 @@ func (s *Server) handlePublicPage(kind pageKind) http.HandlerFunc {
 		// Only an item the page shows opens a report form: any other
 		// ?report= is the plain page, and costs no drawing of its own.
 		report := r.URL.Query().Get("report")
-		if !reportable(&snap.Snapshot, kind, t.q, report) {
+		if !reportable(&snap.Snapshot, t, report) {
 			report = ""
 		}
-		key := pageKey{cafe: t.cafe, kind: kind, q: t.q, lang: lang, sent: sent, report: report, status: statusOf(&snap.Snapshot, s.cfg.Now())}
+		key := pageKey{cafe: t.cafe, kind: kind, q: t.q, page: t.page, item: t.item, lang: lang, sent: sent, report: report, status: statusOf(&snap.Snapshot, s.cfg.Now())}
 		kept, err := s.keptPage(r, t, key, snap)
 		if err != nil {
 			s.writeMissing(w, r, lang, err)
@@ -234,6 +256,21 @@ func (s *Server) handlePublicPage(kind pageKind) http.HandlerFunc {
 		}
 		s.sendPage(w, r, http.StatusOK, kept, s.edge.public.forms.issue(t.cafe, s.cfg.Now()))
 	}
+}
+
+// onPage says whether the page t names is one snap has: a page of its
+// list up to the last, a contribution it holds. Anything else is refused
+// before it costs a drawing or a place in the page cache.
+func onPage(snap *protocol.Snapshot, t publicTarget) error {
+	if t.kind == pageContribution {
+		if _, ok := contributionOf(snap, t.q, t.item); !ok {
+			return errNoContribution
+		}
+	}
+	if t.page > lastPage(snap, t) {
+		return errNoPage
+	}
+	return nil
 }
 
 // keptPage is the page for key at snap's seq, drawn once for everyone who

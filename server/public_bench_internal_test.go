@@ -16,12 +16,16 @@ import (
 
 // busyQuestion is a consultation whose first question has 50
 // contributions with two comments each, as a busy online space has.
-func busyQuestion() *protocol.Snapshot {
+func busyQuestion() *protocol.Snapshot { return questionWith(50) }
+
+// questionWith is a consultation whose first question has n contributions
+// with two comments each.
+func questionWith(n int) *protocol.Snapshot {
 	now := time.Now()
 	snap := &protocol.Snapshot{Cafe: "c1", Title: "Open talks", PublicCode: "ABCDEFGH", Groups: protocol.DefaultGroups(),
 		Questions: []string{"What is the role of governments in the multistakeholder model of the Internet?", "What are the key issues?"},
 		Online:    &protocol.Online{OpenedAt: now.UnixMilli(), ClosesAt: now.Add(30 * 24 * time.Hour).UnixMilli()}}
-	for i := range 50 {
+	for i := range n {
 		c := protocol.Contribution{ID: fmt.Sprintf("o%020d", i), Seq: uint64(i + 1), Title: "Convene, do not decide alone",
 			Text: strings.Repeat("Governments should convene the stakeholders and listen before they regulate. ", 4),
 			Name: "Ana", Group: "civil_society", At: now.UnixMilli()}
@@ -44,11 +48,16 @@ func gzipSize(b []byte) int {
 // BenchmarkPublicQuestionPage draws a busy question page (what each change
 // of a café costs once) and reports its weight: the HTML and the style
 // sheet, plain and gzipped as sent.
-func BenchmarkPublicQuestionPage(b *testing.B) {
-	snap := busyQuestion()
+func BenchmarkPublicQuestionPage(b *testing.B) { benchQuestionPage(b, busyQuestion()) }
+
+// BenchmarkPublicQuestionPageHuge draws the first page of a question with
+// 2,000 contributions: paging keeps it as light as a busy one.
+func BenchmarkPublicQuestionPageHuge(b *testing.B) { benchQuestionPage(b, questionWith(2000)) }
+
+func benchQuestionPage(b *testing.B, snap *protocol.Snapshot) {
 	var html []byte
 	for b.Loop() {
-		p, ok := newBuilder("en", snap, time.Now()).question("ABCDEFGH", "https://consult.example.org", 0)
+		p, ok := newBuilder("en", snap, time.Now()).question("ABCDEFGH", "https://consult.example.org", 0, 1)
 		if !ok {
 			b.Fatal("no page")
 		}
@@ -71,7 +80,7 @@ func BenchmarkPublicQuestionPage(b *testing.B) {
 // token, gzipped: what each reader costs between changes.
 func BenchmarkPublicQuestionPageKept(b *testing.B) {
 	snap := busyQuestion()
-	p, _ := newBuilder("en", snap, time.Now()).question("ABCDEFGH", "https://consult.example.org", 0)
+	p, _ := newBuilder("en", snap, time.Now()).question("ABCDEFGH", "https://consult.example.org", 0, 1)
 	p.Token = tokenSlot
 	html, err := renderPage(p)
 	if err != nil {
@@ -87,13 +96,13 @@ func BenchmarkPublicQuestionPageKept(b *testing.B) {
 	}
 }
 
-// A busy question page draws one form per contribution (its comment form)
-// and the page's own; the stakeholder group is asked once, in the form
+// A busy question page draws one form per contribution it shows (its
+// comment form) and the page's own; the stakeholder group is asked once, in the form
 // that makes a contribution; reports are links. It once drew four forms
 // per contribution, each with the group list, 238 KB of HTML.
 func TestABusyQuestionPageDrawsOneFormPerContribution(t *testing.T) {
 	snap := busyQuestion()
-	p, ok := newBuilder("en", snap, time.Now()).question("ABCDEFGH", "https://consult.example.org", 0)
+	p, ok := newBuilder("en", snap, time.Now()).question("ABCDEFGH", "https://consult.example.org", 0, 1)
 	if !ok {
 		t.Fatal("no page")
 	}
@@ -103,7 +112,7 @@ func TestABusyQuestionPageDrawsOneFormPerContribution(t *testing.T) {
 		t.Fatal(err)
 	}
 	html := string(b)
-	items := len(snap.Online.Contributions)
+	items := contributionsPerPage // of the 50, a page's worth
 	if n := strings.Count(html, "<form"); n != items+1 {
 		t.Errorf("the page draws %d forms, want %d: a comment form per contribution and the contribution form", n, items+1)
 	}

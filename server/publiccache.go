@@ -16,6 +16,10 @@ const (
 	maxKeptPages     = 4096
 	maxKeptPageBytes = 64 << 20
 	maxKeptViews     = 1024
+	// A page larger than this share of the cache is not kept: making room
+	// for it would drop many others, each then drawn again. With paging no
+	// page comes near it.
+	keptPageShare = 16
 )
 
 // pageKey is one drawing of a page.
@@ -23,6 +27,8 @@ type pageKey struct {
 	cafe   string
 	kind   pageKind
 	q      int
+	page   int    // of a paged list
+	item   string // of a contribution's page
 	lang   string
 	sent   string
 	report string // the item whose report form is open
@@ -70,6 +76,9 @@ func (c *pageCache) put(k pageKey, seq uint64, parts [][]byte) {
 		}
 		c.bytes -= old.size
 		delete(c.m, k)
+	}
+	if size > c.maxBytes/keptPageShare {
+		return
 	}
 	for key, p := range c.m {
 		if len(c.m) < c.maxPages && c.bytes+size <= c.maxBytes {

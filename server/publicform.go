@@ -111,6 +111,9 @@ func (p *page) item(id string) (itemView, bool) {
 	if p.Hall != nil {
 		all = append(all, p.Hall.Questions...)
 	}
+	if p.Item != nil {
+		all = append(all, p.Item.Item)
+	}
 	for _, it := range all {
 		if it.ID == id {
 			return it, true

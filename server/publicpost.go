@@ -94,13 +94,18 @@ func (s *Server) handlePublicPost(kind pageKind, action string) http.HandlerFunc
 			writeJSON(w, http.StatusCreated, answer{ItemID: id, FormToken: next})
 			return
 		}
-		path := "/o/" + t.code
-		if kind == pageQuestion {
-			path += "/q/" + strconv.Itoa(t.q+1)
-		} else {
-			path += "/townhall"
+		// Back to the page that draws the item (publicpaging.go): a new
+		// contribution is on its question's first page, with the newest.
+		where := t
+		where.page = 1
+		if snap, err := s.publicView(r.Context(), t.cafe); err == nil {
+			where = locate(&snap.Snapshot, t, id)
 		}
-		http.Redirect(w, r, path+"?lang="+p.lang+"&sent="+action+"#item-"+url.PathEscape(id), http.StatusSeeOther)
+		path := pathOf(where) + "?lang=" + p.lang
+		if where.page > 1 {
+			path += "&page=" + strconv.Itoa(where.page)
+		}
+		http.Redirect(w, r, path+"&sent="+action+"#item-"+url.PathEscape(id), http.StatusSeeOther)
 	}
 }
 
@@ -316,7 +321,8 @@ func (s *Server) refusePost(w http.ResponseWriter, r *http.Request, p *publicPos
 		s.writeMissing(w, r, p.lang, verr)
 		return
 	}
-	pg, berr := s.build(r, p.target, p.lang, snap)
+	// The page again is the one that draws the form's item, if any.
+	pg, berr := s.build(r, locate(&snap.Snapshot, p.target, p.form.Get("on")), p.lang, snap)
 	if berr != nil {
 		s.writeMissing(w, r, p.lang, berr)
 		return

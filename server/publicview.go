@@ -1,7 +1,6 @@
 package server
 
 import (
-	"cmp"
 	"net/url"
 	"slices"
 	"strconv"
@@ -23,6 +22,7 @@ const (
 	pageConsultation pageKind = "consultation"
 	pageQuestion     pageKind = "question"
 	pageTownHall     pageKind = "townhall"
+	pageContribution pageKind = "contribution" // one contribution with all its comments
 	pageMissing      pageKind = "missing"
 )
 
@@ -64,19 +64,24 @@ type page struct {
 	// Home is the consultation's page, ShortURL its public address as
 	// people are told it (from the public URL, never the asker's Host).
 	Home, ShortURL string
-	Status         spaceStatus
-	StatusText     string
-	Langs          []langLink
-	Notice         string // "thank you", after a post
-	Token          string // the form token (a placeholder in cached pages)
-	Form           *formState
-	Report         string // the item whose report form is open (?report=)
-	Groups         []groupOption
-	TownHall       bool // the consultation has a town hall page
+	// Here is the page's own path under Home ("/q/2"), PageN its page
+	// number (publicpaging.go), 0 for a page not paged.
+	Here       string
+	PageN      int
+	Status     spaceStatus
+	StatusText string
+	Langs      []langLink
+	Notice     string // "thank you", after a post
+	Token      string // the form token (a placeholder in cached pages)
+	Form       *formState
+	Report     string // the item whose report form is open (?report=)
+	Groups     []groupOption
+	TownHall   bool // the consultation has a town hall page
 
 	Consultation *consultationPage
 	Question     *questionPage
 	Hall         *townHallPage
+	Item         *contributionPage
 }
 
 // T is the page's words: a catalogue key in the page's language.
@@ -88,6 +93,14 @@ func (p *page) Open() bool { return p.Status == spaceOpen }
 // Link is a path of this consultation's pages in the page's language.
 func (p *page) Link(path string) string {
 	return p.Home + path + "?lang=" + p.Lang
+}
+
+// PageLink is page n of this page's list, in the page's language.
+func (p *page) PageLink(n int) string {
+	if n <= 1 {
+		return p.Link(p.Here)
+	}
+	return p.Link(p.Here) + "&page=" + strconv.Itoa(n)
 }
 
 // Action is where a form of this page posts.
@@ -109,41 +122,47 @@ func (p *page) Reporting(on string) bool {
 }
 
 // ReportLink is this page with the report form of item on open, scrolled
-// to it. base is the page's path ("/q/2", "/townhall").
-func (p *page) ReportLink(base, on string) string {
-	return p.Link(base) + "&report=" + url.QueryEscape(on) + "#flag-" + url.PathEscape(on)
+// to it.
+func (p *page) ReportLink(on string) string {
+	return p.PageLink(p.PageN) + "&report=" + url.QueryEscape(on) + "#flag-" + url.PathEscape(on)
 }
 
-// reportable says whether the page of kind (question q) shows item id
-// with a report form: a contribution or comment of the question, a comment
-// on one of its room's notes, a question to the town hall; none hidden.
-func reportable(snap *protocol.Snapshot, kind pageKind, q int, id string) bool {
+// reportable says whether the page t names shows item id with a report
+// form: on a question's page, a contribution of that page or a comment
+// drawn under it, or a comment on one of its room's notes (page 1); on a
+// contribution's page, it or any of its comments; on the town hall's, a
+// question of that page; none hidden.
+func reportable(snap *protocol.Snapshot, t publicTarget, id string) bool {
 	if id == "" {
 		return false
 	}
-	switch kind {
+	shown := func(cs []protocol.Comment) bool {
+		return slices.ContainsFunc(cs, func(c protocol.Comment) bool { return c.ID == id && !c.Hidden })
+	}
+	switch t.kind {
 	case pageQuestion:
-		if snap.Online == nil {
+		for _, c := range pageSlice(questionItems(snap, t.q), t.page, contributionsPerPage) {
+			if (c.ID == id && !c.Hidden) || shown(c.Comments[:min(len(c.Comments), commentsShown)]) {
+				return true
+			}
+		}
+		if snap.Online == nil || t.page != 1 {
 			return false
 		}
-		comments := func(cs []protocol.Comment) bool {
-			return slices.ContainsFunc(cs, func(c protocol.Comment) bool { return c.ID == id && !c.Hidden })
-		}
-		for _, c := range snap.Online.Contributions {
-			if c.Question == q && ((c.ID == id && !c.Hidden) || comments(c.Comments)) {
-				return true
-			}
-		}
 		for _, n := range snap.Notes {
-			if n.Question == q && comments(snap.Online.NoteComments[n.ID]) {
+			if n.Question == t.q && shown(snap.Online.NoteComments[n.ID]) {
 				return true
 			}
 		}
+	case pageContribution:
+		c, ok := contributionOf(snap, t.q, t.item)
+		return ok && ((c.ID == id && !c.Hidden) || shown(c.Comments))
 	case pageTownHall:
 		if snap.TownHall == nil {
 			return false
 		}
-		return slices.ContainsFunc(snap.TownHall.Questions, func(r protocol.RemoteQuestion) bool { return r.ID == id && !r.Hidden })
+		return slices.ContainsFunc(pageSlice(hallOrder(snap.TownHall), t.page, hallQuestionsPerPage),
+			func(r protocol.RemoteQuestion) bool { return r.ID == id && !r.Hidden })
 	}
 	return false
 }
@@ -204,7 +223,16 @@ type questionPage struct {
 	Themed    bool
 	Groups    []contributionGroup
 	Published bool
-	Room      []themeView // the room's notes by theme, once published
+	Room      []themeView // the room's notes by theme, once published, on page 1
+	Pages     *pager
+}
+
+// contributionPage is one contribution with all its comments.
+type contributionPage struct {
+	N    int // its question, 1-based
+	Text string
+	Back string // the question's page that lists it
+	Item itemView
 }
 
 type contributionGroup struct {
@@ -230,6 +258,9 @@ type itemView struct {
 	Current  bool
 	Comments []itemView
 	Open     bool // takes comments
+	// AllComments links to the contribution's own page when it has more
+	// comments than a question's page draws; MoreText says so.
+	AllComments, MoreText string
 }
 
 type themeView struct {
@@ -246,6 +277,7 @@ type townHallPage struct {
 	Now       string
 	Questions []itemView
 	Findings  []string
+	Pages     *pager
 }
 
 // builder turns a snapshot into pages in one language.
@@ -276,11 +308,13 @@ func (b *builder) groupName(g protocol.Group) string {
 
 func (b *builder) t(key string, args ...any) string { return i18n.Format(b.lang, key, args...) }
 
-// common fills what every page shows. base is the public URL's origin.
-func (b *builder) common(kind pageKind, code, base, path string) *page {
+// common fills what every page shows. base is the public URL's origin,
+// path the page's own under the consultation's, n its page number (0 for
+// a page not paged).
+func (b *builder) common(kind pageKind, code, base, path string, n int) *page {
 	p := &page{
 		Lang: b.lang, Dir: "ltr", Kind: kind, Cafe: b.snap.Cafe, Code: code, Title: b.snap.Title,
-		Home: "/o/" + code, ShortURL: base + "/o/" + code,
+		Home: "/o/" + code, ShortURL: base + "/o/" + code, Here: path, PageN: n,
 		Status:   statusOf(b.snap, b.now),
 		TownHall: b.snap.TownHall != nil,
 	}
@@ -296,7 +330,11 @@ func (b *builder) common(kind pageKind, code, base, path string) *page {
 		p.StatusText = b.t("public.status.closed", "date", b.date(b.snap.Online.ClosesAt))
 	}
 	for _, l := range i18n.Langs {
-		p.Langs = append(p.Langs, langLink{Code: l, Name: langNames[l], Href: p.Home + path + "?lang=" + l, Current: l == b.lang})
+		href := p.Home + path + "?lang=" + l
+		if n > 1 {
+			href += "&page=" + strconv.Itoa(n)
+		}
+		p.Langs = append(p.Langs, langLink{Code: l, Name: langNames[l], Href: href, Current: l == b.lang})
 	}
 	for _, g := range b.snap.Groups {
 		p.Groups = append(p.Groups, groupOption{ID: g.ID, Name: b.groups[g.ID]})
@@ -338,7 +376,7 @@ func (b *builder) questionCounts(q int) (contributions, comments int) {
 }
 
 func (b *builder) consultation(code, base string) *page {
-	p := b.common(pageConsultation, code, base, "")
+	p := b.common(pageConsultation, code, base, "", 0)
 	cp := &consultationPage{Conclusion: b.snap.Conclusion, Published: b.published()}
 	for i, q := range b.snap.Questions {
 		n, c := b.questionCounts(i)
@@ -354,27 +392,22 @@ func (b *builder) consultation(code, base string) *page {
 
 func (b *builder) published() bool { return b.snap.Online != nil && b.snap.Online.Published }
 
-// question builds the page of question q (0-based); ok is false when the
-// café has no such question.
-func (b *builder) question(code, base string, q int) (*page, bool) {
+// question builds page n of question q (0-based); ok is false when the
+// café has no such question. The page's contributions are the newest
+// first, grouped by theme when the question has themes.
+func (b *builder) question(code, base string, q, n int) (*page, bool) {
 	if q < 0 || q >= len(b.snap.Questions) {
 		return nil, false
 	}
-	p := b.common(pageQuestion, code, base, "/q/"+strconv.Itoa(q+1))
-	n, c := b.questionCounts(q)
-	qp := &questionPage{N: q + 1, Of: len(b.snap.Questions), Text: b.snap.Questions[q], Counts: b.counts(n, c), Published: b.published()}
+	p := b.common(pageQuestion, code, base, "/q/"+strconv.Itoa(q+1), n)
+	nc, cc := b.questionCounts(q)
+	qp := &questionPage{N: q + 1, Of: len(b.snap.Questions), Text: b.snap.Questions[q], Counts: b.counts(nc, cc), Published: b.published()}
 	open := p.Open()
-	var items []protocol.Contribution
-	if b.snap.Online != nil {
-		for _, c := range b.snap.Online.Contributions {
-			if c.Question == q {
-				items = append(items, c)
-				qp.Themed = qp.Themed || c.Theme != ""
-			}
-		}
+	all := questionItems(b.snap, q)
+	for _, c := range all {
+		qp.Themed = qp.Themed || c.Theme != ""
 	}
-	// Newest first.
-	slices.SortStableFunc(items, func(x, y protocol.Contribution) int { return cmp.Compare(y.Seq, x.Seq) })
+	items := pageSlice(all, n, contributionsPerPage)
 	themes := b.themesOf(q)
 	byTheme := map[string]int{} // theme id → index in qp.Groups
 	if qp.Themed {
@@ -385,7 +418,11 @@ func (b *builder) question(code, base string, q int) (*page, bool) {
 	}
 	rest := contributionGroup{}
 	for _, c := range items {
-		v := b.contribution(c, open)
+		v := b.contribution(c, open, commentsShown)
+		if len(c.Comments) > commentsShown {
+			v.AllComments = p.Link(p.Here + "/c/" + url.PathEscape(c.ID))
+			v.MoreText = b.t("paging.allComments", "comments", b.t("public.count.comments", "n", len(c.Comments)))
+		}
 		if i, ok := byTheme[c.Theme]; ok {
 			qp.Groups[i].Items = append(qp.Groups[i].Items, v)
 		} else {
@@ -396,10 +433,30 @@ func (b *builder) question(code, base string, q int) (*page, bool) {
 	if len(rest.Items) > 0 {
 		qp.Groups = append(qp.Groups, rest)
 	}
-	if qp.Published {
+	if qp.Published && n == 1 {
 		qp.Room = b.room(q)
 	}
+	qp.Pages = b.pager(p, n, pageCount(len(all), contributionsPerPage), "paging.newer", "paging.older")
 	p.Question = qp
+	return p, true
+}
+
+// contributionPage builds the page of contribution id of question q with
+// all its comments; ok is false when the question has no such one.
+func (b *builder) contributionPage(code, base string, q int, id string) (*page, bool) {
+	c, ok := contributionOf(b.snap, q, id)
+	if !ok {
+		return nil, false
+	}
+	qpath := "/q/" + strconv.Itoa(q+1)
+	p := b.common(pageContribution, code, base, qpath+"/c/"+url.PathEscape(id), 0)
+	back := locate(b.snap, publicTarget{kind: pageQuestion, code: code, q: q}, id)
+	p.Item = &contributionPage{N: q + 1, Text: b.snap.Questions[q], Item: b.contribution(c, p.Open(), len(c.Comments))}
+	p.Item.Back = p.Link(qpath)
+	if back.page > 1 {
+		p.Item.Back += "&page=" + strconv.Itoa(back.page)
+	}
+	p.Item.Back += "#item-" + url.PathEscape(id)
 	return p, true
 }
 
@@ -420,12 +477,13 @@ func (b *builder) by(name string) string {
 	return name
 }
 
-func (b *builder) contribution(c protocol.Contribution, open bool) itemView {
+// contribution is c as a page shows it, with its first shown comments.
+func (b *builder) contribution(c protocol.Contribution, open bool, shown int) itemView {
 	v := itemView{ID: c.ID, At: b.date(c.At), Hidden: c.Hidden, Reason: c.Reason, Open: open && !c.Hidden}
 	if !c.Hidden {
 		v.Title, v.Text, v.By, v.Group = c.Title, c.Text, b.by(c.Name), b.groups[c.Group]
 	}
-	for _, cm := range c.Comments {
+	for _, cm := range c.Comments[:min(shown, len(c.Comments))] {
 		v.Comments = append(v.Comments, b.comment(cm))
 	}
 	return v
@@ -496,37 +554,34 @@ func (b *builder) dotText(n int) string {
 	return b.t("public.count.dots", "n", n)
 }
 
-// townHall builds the town hall's page; ok is false when the consultation
-// has none.
-func (b *builder) townHall(code, base string) (*page, bool) {
+// townHall builds page n of the town hall's questions; ok is false when
+// the consultation has none.
+func (b *builder) townHall(code, base string, n int) (*page, bool) {
 	th := b.snap.TownHall
 	if th == nil {
 		return nil, false
 	}
-	p := b.common(pageTownHall, code, base, "/townhall")
+	p := b.common(pageTownHall, code, base, "/townhall", n)
 	hp := &townHallPage{Agenda: th.TownHallAgenda, Stage: th.Stage,
 		Asking: th.Stage == protocol.StagePresentation || th.Stage == protocol.StageFloor}
 	if !safeLink(hp.Agenda.Link) {
 		hp.Agenda.Link = ""
 	}
-	qs := slices.Clone(th.Questions)
-	// Most votes first; among equals, the first asked.
-	slices.SortStableFunc(qs, func(x, y protocol.RemoteQuestion) int {
-		return cmp.Or(cmp.Compare(y.Votes, x.Votes), cmp.Compare(x.Seq, y.Seq))
-	})
-	for _, q := range qs {
+	all := hallOrder(th)
+	for _, q := range pageSlice(all, n, hallQuestionsPerPage) {
 		v := itemView{ID: q.ID, At: b.date(q.At), Hidden: q.Hidden, Reason: q.Reason, Answered: q.Answered,
 			Votes: b.t("public.count.votes", "n", q.Votes), Open: hp.Asking && !q.Hidden && !q.Answered}
 		if !q.Hidden {
 			v.Text, v.By, v.Group = q.Text, b.by(q.Name), b.groups[q.Group]
 		}
-		if th.Current != nil && th.Current.Kind == protocol.ItemQuestion && th.Current.ID == q.ID {
-			v.Current = true
-			if !q.Hidden {
-				hp.Now = q.Text
-			}
-		}
+		v.Current = th.Current != nil && th.Current.Kind == protocol.ItemQuestion && th.Current.ID == q.ID
 		hp.Questions = append(hp.Questions, v)
+	}
+	// What is answered now is said on every page, wherever it is listed.
+	if th.Current != nil && th.Current.Kind == protocol.ItemQuestion {
+		if i := slices.IndexFunc(all, func(q protocol.RemoteQuestion) bool { return q.ID == th.Current.ID }); i >= 0 && !all[i].Hidden {
+			hp.Now = all[i].Text
+		}
 	}
 	if th.Current != nil && th.Current.Kind == protocol.ItemHand {
 		hp.Now = b.t("public.th.handSpeaks")
@@ -534,6 +589,7 @@ func (b *builder) townHall(code, base string) (*page, bool) {
 	for _, f := range th.Findings {
 		hp.Findings = append(hp.Findings, f.Text)
 	}
+	hp.Pages = b.pager(p, n, pageCount(len(all), hallQuestionsPerPage), "paging.prev", "paging.next")
 	p.Hall = hp
 	return p, true
 }

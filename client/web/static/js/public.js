@@ -6,7 +6,7 @@
 //     and show their outcome in place: no page load, and on a refusal the
 //     person's text stays where it was;
 //   - the page listens on the public WebSocket and, on each event, fetches
-//     its own HTML again and brings the changes into the page in place
+//     its own HTML again (its own address, ?page=N included) and brings the changes into the page in place
 //     (debounced), keeping focus and anything half typed; a screen reader
 //     hears each new item once, from a polite live region, never the whole
 //     list again.
@@ -325,7 +325,10 @@ function apply(html) {
     focused.focus({ preventScroll: true });
     if (caret) focused.setSelectionRange(...caret);
   }
-  const fresh = [...itemIds(document.body)].filter((id) => !had.has(id) && !mine.has(id));
+  // News is said on a list's first page only, where new items arrive: on
+  // a later page an item "new" to it is one that older pages pushed down.
+  const first = !document.body.dataset.pageN;
+  const fresh = first ? [...itemIds(document.body)].filter((id) => !had.has(id) && !mine.has(id)) : [];
   if (fresh.length > SAID_ONE_BY_ONE) {
     say(t('publive.news', { n: fresh.length }));
   } else {
