@@ -190,19 +190,11 @@ func cmpUint(a, b uint64) int {
 // participant id anywhere, no join code and no broadcast.
 func (s *State) View(role protocol.Role) protocol.Snapshot {
 	public := role == protocol.RolePublic
-	v := protocol.Snapshot{
-		Cafe: s.ID, Title: s.Title, Questions: slices.Clone(s.Questions),
-		Tables: s.Tables, Seats: s.Seats, RoundSeconds: s.RoundSeconds,
-		AutoAdvance: s.AutoAdvance, JoinCode: s.JoinCode, Groups: s.GroupList(),
-		Phase: s.Phase, Round: s.Round, Question: s.question(),
-		Timer:     protocol.Timer(s.Timer),
-		Broadcast: s.Broadcast,
-		NextSeats: maps.Clone(s.NextSeats),
-		Online:    s.onlineView(role), TownHall: s.townHallView(role),
-		Conclusion: s.Conclusion, PublicCode: s.PublicCode,
-	}
-	if public {
-		v.JoinCode, v.Broadcast, v.NextSeats = "", "", nil
+	v := s.Header()
+	v.Online, v.TownHall, v.Conclusion = s.onlineView(role), s.townHallView(role), s.Conclusion
+	if !public {
+		v.Tables, v.Seats, v.RoundSeconds, v.AutoAdvance = s.Tables, s.Seats, s.RoundSeconds, s.AutoAdvance
+		v.JoinCode, v.Broadcast, v.NextSeats = s.JoinCode, s.Broadcast, maps.Clone(s.NextSeats)
 	}
 	v.Participants = []protocol.Participant{}
 	if !public {
@@ -253,6 +245,18 @@ func (s *State) View(role protocol.Role) protocol.Snapshot {
 		v.Votes = append(v.Votes, pv)
 	}
 	return v
+}
+
+// Header is what anyone may know of the café, the public included: its
+// title, questions and groups, where it is (phase, round, clock) and its
+// public code. Every view starts from it; a public page's socket gets it
+// alone as its snapshot (the page is drawn on the server).
+func (s *State) Header() protocol.Snapshot {
+	return protocol.Snapshot{
+		Cafe: s.ID, Title: s.Title, Questions: slices.Clone(s.Questions), Groups: s.GroupList(),
+		Phase: s.Phase, Round: s.Round, Question: s.question(), Timer: protocol.Timer(s.Timer),
+		PublicCode: s.PublicCode,
+	}
 }
 
 // publicAuthor is the author as every view shows it: nobody for an

@@ -264,11 +264,7 @@ func (r *runner) snapshotFrame(role protocol.Role) []byte {
 // consultation grew.
 func (r *runner) snapshotView(role protocol.Role) protocol.Snapshot {
 	if role == protocol.RolePublic {
-		v := r.state.View(role)
-		return protocol.Snapshot{
-			Cafe: v.Cafe, Title: v.Title, Questions: v.Questions, Groups: v.Groups,
-			Phase: v.Phase, Round: v.Round, Question: v.Question, Timer: v.Timer, PublicCode: v.PublicCode,
-		}
+		return r.state.Header()
 	}
 	return r.state.View(role)
 }

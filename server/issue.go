@@ -3,26 +3,18 @@ package server
 import (
 	"context"
 	"errors"
-	"slices"
 
 	"github.com/worldcafe/worldcafe/cafe"
 	"github.com/worldcafe/worldcafe/protocol"
 	"github.com/worldcafe/worldcafe/store"
 )
 
-// publicCommands are what the public pages' forms make the server issue.
-var publicCommands = []string{
-	protocol.CmdOnlineContribute, protocol.CmdOnlineComment, protocol.CmdOnlineFlag,
-	protocol.CmdTownHallAsk, protocol.CmdTownHallUpvote,
-}
-
 // issuePublic runs one of the public pages' commands in café id as the
 // public role: the one way the public's posts reach a café, for the pages'
-// forms (publicpost.go, after their checks) and for IssuePublic.
+// forms (publicpost.go, after their checks) and for IssuePublic. Which
+// commands the public may send is the café's table's to say (package cafe):
+// any other is refused there as forbidden.
 func (s *Server) issuePublic(ctx context.Context, id string, typ string, data any) (result, error) {
-	if !slices.Contains(publicCommands, typ) {
-		return result{}, protocol.Errorf(protocol.CodeForbidden, "%s is not a command of the public pages", typ)
-	}
 	rn, err := s.runner(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return result{}, protocol.Errorf(protocol.CodeNotFound, "this café does not exist")
