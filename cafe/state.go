@@ -4,6 +4,12 @@
 // event into the state. The state is nothing but the fold of its events, so a
 // café can always be rebuilt from its log.
 //
+// The same log holds the consultation around the café: the online space
+// (online.go), the town hall with its queue and findings (townhall.go,
+// queue.go, findings.go) and the conclusion (consultation.go). Their
+// commands work in a closed café too; public.go says what the open internet
+// may see of it all.
+//
 // The package is pure: no I/O, no goroutines, no clock of its own (the caller
 // passes "now"), no randomness (ids and codes come in with the commands). It
 // must never import the server or a store.

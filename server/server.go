@@ -1,7 +1,11 @@
 // Package server serves cafés over HTTP and WebSocket: the JSON API that
 // creates cafés and lets people join, the WebSocket sessions that carry the
 // protocol, one runner (actor) per café that owns its state, and the
-// metrics. A runner exists only while its café is in use: it is loaded on
+// metrics, and the online space's public pages (public.go): drawn here from
+// the café's public view, posted with plain forms that become commands of
+// the public role (issue.go), followed live by a read-only socket that gets
+// only what the public may see (cafe.ForPublic). A runner exists only while
+// its café is in use: it is loaded on
 // first use and unloaded when idle (runner.go). On a store several nodes
 // share, one node owns each café and the others follow it (cluster.go).
 // It must never reach into a store's internals: it sees only the
